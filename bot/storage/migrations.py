@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.events.schema import EVENTS_SCHEMA
+
 __all__ = ["MIGRATIONS", "Migration"]
 
 
@@ -113,4 +115,5 @@ CREATE INDEX questions_gap ON questions(gap, asked_at);
 #: Every schema step, in order. Append only.
 MIGRATIONS: list[Migration] = [
     Migration(1, "persons, tickets, message map, inbox, journal, questions", _INITIAL),
+    Migration(2, "events: reminders, checklists, event subscriptions", EVENTS_SCHEMA),
 ]

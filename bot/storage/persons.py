@@ -56,6 +56,9 @@ class PersonStore:
             await conn.execute("DELETE FROM persons WHERE user_id = ?", (user_id,))
             await conn.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
             await conn.execute("DELETE FROM questions WHERE user_id = ?", (user_id,))
+            # The events module's tables (bot/events/schema.py): reminders, checklist, subscriptions.
+            for table in ("reminders", "checklists", "checklist_done", "event_subscriptions"):
+                await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             await conn.execute(
                 "UPDATE inbox SET payload = NULL WHERE chat_id = ? AND state != 0", (chat_id,)
             )
