@@ -118,6 +118,14 @@ class TicketStore:
                     (time.time(), ticket_id),
                 )
 
+    async def first_staff_message(self, ticket_id: int) -> int | None:
+        """The ticket's header in the staff group (what a plain group's posts reply to)."""
+        return await self._db.scalar(
+            "SELECT staff_message_id FROM message_map WHERE ticket_id = ? AND direction = 'in'"
+            " ORDER BY created_at, staff_message_id LIMIT 1",
+            (ticket_id,),
+        )
+
     async def close(self, ticket_id: int) -> bool:
         """Close an open ticket; False when it was not open."""
         async with self._db.write() as conn:
