@@ -13,7 +13,7 @@ from typing import TextIO
 from bot.storage import Storage
 from bot.storage.questions import Gap
 
-__all__ = ["DEFAULT_LIMIT", "format_gaps", "gaps_command", "load_gaps"]
+__all__ = ["DEFAULT_LIMIT", "format_gaps", "gaps_command", "load_gaps", "run"]
 
 DEFAULT_LIMIT = 30
 
@@ -65,3 +65,13 @@ def gaps_command(
     if text:
         print(text, file=out)
     return 0
+
+
+def run(args, settings) -> int:
+    """Entry point used by ``bot.cli`` (`welcomebot kb gaps [--limit N] [--json] [--days N]`)."""
+    return gaps_command(
+        settings,
+        limit=getattr(args, "limit", DEFAULT_LIMIT),
+        days=getattr(args, "days", None),
+        as_json=getattr(args, "json", False),
+    )
