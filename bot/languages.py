@@ -117,7 +117,9 @@ class LanguageDetector:
             if code in latin and lowered & _UNIQUE_LETTERS[code]:
                 if code != "de" or not lowered & _UNIQUE_LETTERS["tr"]:
                     return code
-        if len(letters) < _MIN_LETTERS or not latin:
+        words = sum(1 for word in text.split() if any(c.isalpha() for c in word))
+        # One Latin word shows no language: "Anmeldung" or "Jobcenter" is typed by everyone.
+        if len(letters) < _MIN_LETTERS or words < 2 or not latin:
             return None
         best, confidence = self._among(text, latin)
         if best == "de" and "de" in latin:
