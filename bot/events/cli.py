@@ -7,14 +7,13 @@ iCalendar file to import into a calendar app.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.events.feeds import FeedStore
-from bot.events.ics import calendar_bytes
+from bot.events.ics import calendar_bytes, uid_domain
 from bot.events.recurrence import as_moment
 from bot.events.render import when_text
 from bot.events.service import DEFAULT_DAYS, EventBook, EventItem
@@ -22,16 +21,10 @@ from bot.i18n import translator
 from bot.kb.loader import load_knowledge
 from bot.kb.model import KBSettings
 
-__all__ = ["item_json", "run", "uid_domain"]
+__all__ = ["item_json", "run"]
 
 #: Exit status for a usage error (an unknown language), as argparse uses.
 EXIT_USAGE = 2
-
-
-def uid_domain(city: str) -> str:
-    """The right-hand side of calendar UIDs: the knowledge base's city, as a host-like name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", city.lower()).strip("-") or "city"
-    return f"{slug}.welcomebot"
 
 
 def item_json(item: EventItem, book: EventBook) -> dict[str, Any]:

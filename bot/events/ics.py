@@ -7,6 +7,7 @@ are ``VALUE=DATE`` spans, so calendar apps import them as the curators meant.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -17,9 +18,15 @@ from icalendar.prop import vRecur
 from bot.events.model import Event
 from bot.events.service import EventBook
 
-__all__ = ["PRODID", "calendar_bytes", "uid_for"]
+__all__ = ["PRODID", "calendar_bytes", "uid_domain", "uid_for"]
 
 PRODID = "-//welcomebot//events//EN"
+
+
+def uid_domain(city: str) -> str:
+    """The right-hand side of calendar UIDs: the knowledge base's city, as a host-like name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", city.lower()).strip("-") or "city"
+    return f"{slug}.welcomebot"
 
 
 def uid_for(event: Event, domain: str) -> str:
