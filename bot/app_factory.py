@@ -25,11 +25,14 @@ def build_engine(settings: Settings, *, kb: KnowledgeBase | None = None) -> Engi
     The events module, when present, lists upcoming events under the ``events`` topic.
     """
     kb = kb or load_knowledge(settings.knowledge_dir)
-    events = None
+    return Engine(kb, build_matcher(kb), events=_events_hook(kb, settings))
+
+
+def _events_hook(kb: KnowledgeBase, settings: Settings):  # noqa: ANN202 - the engine's EventsProvider
+    """The events module's listing for the ``events`` topic (None when the module is absent)."""
     try:
-        from bot.events.render import events_provider  # type: ignore[import-not-found]
+        from bot.events.render import events_provider
+        from bot.events.service import EventBook
     except ImportError:
-        pass
-    else:
-        events = events_provider(kb, settings)
-    return Engine(kb, build_matcher(kb), events=events)
+        return None
+    return events_provider(EventBook.from_kb(kb, timezone=settings.timezone))

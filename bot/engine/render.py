@@ -17,6 +17,8 @@ __all__ = ["MESSAGE_LIMIT", "fit_message", "intent_button", "office_card", "rend
 
 #: Intents in this area folder are small talk (hello, thanks): no sources line, no "ask a person".
 CONVERSATION_AREA = "conversation"
+#: A source without a URL is named by its title, cut to this length in the sources line.
+_SOURCE_LABEL_CHARS = 40
 #: Telegram's limit for one message's text.
 MESSAGE_LIMIT = 4096
 _PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
@@ -101,6 +103,8 @@ def _sources_line(intent: Intent, lang: str) -> str | None:
     hosts: list[str] = []
     for source in intent.sources:
         label = urlparse(source.url).netloc.removeprefix("www.") if source.url else (source.title or "")
+        if len(label) > _SOURCE_LABEL_CHARS:
+            label = label[: _SOURCE_LABEL_CHARS - 1].rstrip(" -,(") + "…"
         if label and label not in hosts:
             hosts.append(label)
     if not hosts and intent.verified is None:
