@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from bot.engine import Engine
-from bot.kb import KnowledgeBase, load_knowledge
+from bot.kb import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.matching import Matcher
+from bot.scope import ScopedMatcher, load_places
 from bot.settings import Settings
 
 __all__ = ["build_engine", "build_matcher"]
@@ -15,8 +16,13 @@ log = logging.getLogger(__name__)
 
 
 def build_matcher(kb: KnowledgeBase) -> Matcher:
-    """A matcher over every example phrase of the knowledge base."""
-    return Matcher.build(kb.examples())
+    """A matcher over every example phrase of the knowledge base; questions about other places
+    (``places.yaml``) are out of scope."""
+    matcher = Matcher.build(kb.examples())
+    places, problems = load_places(kb.root)
+    if problems:
+        raise KnowledgeError(problems)
+    return ScopedMatcher(matcher, places) if places else matcher
 
 
 def build_engine(settings: Settings, *, kb: KnowledgeBase | None = None) -> Engine:
