@@ -37,7 +37,8 @@ def ask(engine: Engine, text: str, *, lang: str | None, as_json: bool, out: Text
     if as_json:
         result = response.match
         obj = {
-            "intent": result.intent if result and response.answered else None,
+            # null only when the bot had no answer; a "did you mean" still names its best guess
+            "intent": result.intent if result else None,
             "score": _round(result.score) if result else 0.0,
             "lang": response.lang,
             "answer": answer,
@@ -45,9 +46,6 @@ def ask(engine: Engine, text: str, *, lang: str | None, as_json: bool, out: Text
                 {"intent": c.intent, "score": _round(c.score)} for c in (result.alternatives if result else ())
             ],
         }
-        if result and result.intent and not response.answered:
-            # "did you mean": the bot asked instead of answering; the best guess leads the alternatives
-            obj["alternatives"].insert(0, {"intent": result.intent, "score": _round(result.score)})
         out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     else:
         out.write(answer + "\n")
