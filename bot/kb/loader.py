@@ -87,6 +87,8 @@ class _Checker:
         self.root = root
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        #: Each intent's file and raw mapping, for the cross-checks done once every file is read.
+        self.positions: dict[str, tuple[str, YamlMap]] = {}
 
     def name(self, path: Path) -> str:
         try:
@@ -354,7 +356,7 @@ def _load_offices(check: _Checker, languages: tuple[str, ...]) -> dict[str, tupl
 
 def _load_topics(
     check: _Checker, languages: tuple[str, ...]
-) -> tuple[dict[str, dict[str, str]], list[tuple[str, int]], str]:
+) -> tuple[dict[str, tuple[dict[str, str], int]], list[tuple[str, int]], str]:
     path = check.root / TOPICS_FILE
     file = check.name(path)
     if not path.is_file():
@@ -364,7 +366,7 @@ def _load_topics(
     if top is None:
         return {}, [], file
     check.unknown_keys(file, top, {"titles", "menu"}, "topics.yaml")
-    titles: dict[str, dict[str, str]] = {}
+    titles: dict[str, tuple[dict[str, str], int]] = {}
     raw_titles = top.get("titles") or YamlMap()
     if isinstance(raw_titles, YamlMap):
         for intent_id, per_lang in raw_titles.items():
@@ -374,8 +376,7 @@ def _load_topics(
             for lang in per_lang:
                 if lang not in languages:
                     check.error(file, per_lang.key_line(lang), f"unknown language {lang!r}")
-            titles[str(intent_id)] = {str(k): str(v) for k, v in per_lang.items()}
-            titles[str(intent_id)]["@line"] = raw_titles.key_line(intent_id)  # type: ignore[assignment]
+            titles[str(intent_id)] = ({str(k): str(v) for k, v in per_lang.items()}, raw_titles.key_line(intent_id))
     menu = [(item, line) for item, line in check.id_list(file, top, "menu")]
     return titles, menu, file
 
@@ -476,14 +477,14 @@ def _load_intent(check: _Checker, path: Path, settings: KBSettings) -> Intent | 
         if not url.startswith(("https://", "http://")):
             check.error(file, line, f"a link must start with https:// ({url!r})")
     # Remember positions for cross-checks done after every file is read.
-    check.positions[intent_id] = (file, entry)  # type: ignore[attr-defined]
+    check.positions[intent_id] = (file, entry)
     return intent
 
 
 def _cross_check(check: _Checker, intents: dict[str, Intent], offices: dict[str, tuple[Office, str, int]]) -> None:
     seen_examples: dict[tuple[str, str], tuple[str, str, int]] = {}
     for intent in intents.values():
-        file, entry = check.positions[intent.id]  # type: ignore[attr-defined]
+        file, entry = check.positions[intent.id]
         for target, line in check.id_list(file, entry, "related"):
             if target not in intents:
                 check.error(file, line, f"related button to intent {target!r}, which does not exist")
@@ -527,7 +528,6 @@ def load_knowledge(root: Path | str, *, strict: bool = True) -> KnowledgeBase:
     """
     root = Path(root)
     check = _Checker(root)
-    check.positions = {}  # type: ignore[attr-defined]
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), 0, "knowledge base folder not found")])
     settings = _load_settings(check)
@@ -552,10 +552,9 @@ def load_knowledge(root: Path | str, *, strict: bool = True) -> KnowledgeBase:
         intents[intent.id] = intent
     _cross_check(check, intents, offices)
     # Button titles from topics.yaml, unless the intent file gives its own.
-    for intent_id, per_lang in titles.items():
-        line = per_lang.pop("@line", 1)
+    for intent_id, (per_lang, line) in titles.items():
         if intent_id not in intents:
-            check.error(topics_file, int(line), f"title for intent {intent_id!r}, which does not exist")
+            check.error(topics_file, line, f"title for intent {intent_id!r}, which does not exist")
             continue
         intent = intents[intent_id]
         merged = {**per_lang, **intent.titles}
