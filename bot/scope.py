@@ -38,6 +38,11 @@ def _script(name: str) -> str:
     return "latin"
 
 
+def _arabic_word_is(word: str, name: str) -> bool:
+    """``word`` is ``name``, perhaps with a preposition or article written onto it."""
+    return word == name or (word.endswith(name) and word[: -len(name)] in _ARABIC_PREFIXES)
+
+
 @dataclass(frozen=True)
 class PlaceFilter:
     """Recognises mentions of the home city and of other places in a question."""
@@ -62,7 +67,7 @@ class PlaceFilter:
                 if any(word.startswith(name) for word in words):
                     return True
             elif script == "arabic":
-                if any(word == name or (word.endswith(name) and word[: -len(name)] in _ARABIC_PREFIXES) for word in words):
+                if any(_arabic_word_is(word, name) for word in words):
                     return True
             elif name in words:
                 return True
