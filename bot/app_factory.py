@@ -7,7 +7,7 @@ import logging
 from bot.engine import Engine
 from bot.kb import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.matching import Matcher
-from bot.scope import ScopedMatcher, load_places
+from bot.scope import ScopedMatcher, load_out_of_scope, load_places
 from bot.settings import Settings
 
 __all__ = ["build_engine", "build_matcher"]
@@ -16,13 +16,14 @@ log = logging.getLogger(__name__)
 
 
 def build_matcher(kb: KnowledgeBase) -> Matcher:
-    """A matcher over every example phrase of the knowledge base; questions about other places
-    (``places.yaml``) are out of scope."""
-    matcher = Matcher.build(kb.examples())
-    places, problems = load_places(kb.root)
-    if problems:
-        raise KnowledgeError(problems)
-    return ScopedMatcher(matcher, places) if places else matcher
+    """A matcher over every example phrase of the knowledge base. Phrases of ``out_of_scope.yaml``
+    and questions about other places (``places.yaml``) come out as out of scope."""
+    unknowns, problems = load_out_of_scope(kb.root, kb.languages)
+    places, place_problems = load_places(kb.root)
+    if problems or place_problems:
+        raise KnowledgeError([*problems, *place_problems])
+    matcher = Matcher.build([*kb.examples(), *unknowns])
+    return ScopedMatcher(matcher, places) if places or unknowns else matcher
 
 
 def build_engine(settings: Settings, *, kb: KnowledgeBase | None = None) -> Engine:

@@ -1,4 +1,12 @@
-"""Whether a question is about this knowledge base's city at all.
+"""Whether a question is about something this knowledge base answers at all.
+
+Two kinds of knowledge keep the bot from answering what it does not know:
+
+- ``out_of_scope.yaml``: phrases of newcomer topics the base has no verified answer for (converting a
+  driving licence, registering a car, a tax return, symptoms). They are learnt as one more class, so a
+  question like them is out of scope even when it shares words with a real topic ("Auto anmelden" is
+  not "Wohnung anmelden").
+- ``places.yaml``, below.
 
 "Ausländerbehörde Berlin Termin" matches the immigration-office topic word for word, yet Jena's answer
 would be wrong for it. ``knowledge/places.yaml`` lists the city's own names (``home``) and other
@@ -14,12 +22,24 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.kb.yamlsrc import Problem, load_yaml
-from bot.matching import MatchResult
+from bot.matching import Candidate, Example, MatchResult
 from bot.textnorm import normalise
 
-__all__ = ["PLACES_FILE", "PlaceFilter", "ScopedMatcher", "load_places"]
+__all__ = [
+    "OUT_OF_SCOPE",
+    "OUT_OF_SCOPE_FILE",
+    "PLACES_FILE",
+    "PlaceFilter",
+    "ScopedMatcher",
+    "load_out_of_scope",
+    "load_places",
+    "scope_problems",
+]
 
 PLACES_FILE = "places.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
+#: The class the out-of-scope phrases are learnt as; never shown, never an intent id (ids are [a-z_]).
+OUT_OF_SCOPE = "-out-of-scope-"
 #: One-letter Arabic and Persian prefixes written onto a place name ("ببرلين" = "in Berlin").
 _ARABIC_PREFIXES = ("ب", "و", "ل", "ف", "ك", "بال", "وال", "ال")
 #: Cyrillic names are declined ("в Берлине", "у Дрездені"): a word starting with the stem counts.
@@ -97,10 +117,42 @@ def load_places(root: Path) -> tuple[PlaceFilter | None, list[Problem]]:
     return PlaceFilter.from_names(map(str, value.get("home", [])), map(str, value.get("elsewhere", []))), []
 
 
-class ScopedMatcher:
-    """A matcher that also answers "out of scope" for questions about other places."""
+def load_out_of_scope(root: Path, languages: Sequence[str]) -> tuple[list[Example], list[Problem]]:
+    """Phrases from ``out_of_scope.yaml`` (``examples: {lang: [...]}``) as examples of :data:`OUT_OF_SCOPE`."""
+    path = root / OUT_OF_SCOPE_FILE
+    if not path.is_file():
+        return [], []
+    value, problems = load_yaml(path)
+    if problems:
+        return [], problems
+    examples = value.get("examples") if isinstance(value, dict) else None
+    if not isinstance(examples, dict):
+        return [], [Problem(str(path), 1, "out_of_scope.yaml needs 'examples:' mapping languages to phrases")]
+    result: list[Example] = []
+    for lang, phrases in examples.items():
+        if lang not in languages:
+            problems.append(Problem(str(path), examples.key_line(lang), f"unknown language {lang!r}"))
+            continue
+        if not isinstance(phrases, list):
+            problems.append(Problem(str(path), examples.line_of(lang), f"the {lang} phrases must be a list"))
+            continue
+        for index, phrase in enumerate(phrases):
+            if not isinstance(phrase, str) or not phrase.strip():
+                problems.append(Problem(str(path), phrases.line_of(index), "a phrase must be non-empty text"))
+                continue
+            result.append(Example(text=phrase.strip(), intent=OUT_OF_SCOPE, lang=str(lang)))
+    return result, problems
 
-    def __init__(self, matcher, places: PlaceFilter) -> None:  # noqa: ANN001 - any Matcher
+
+def scope_problems(root: Path, languages: Sequence[str]) -> list[Problem]:
+    """What is wrong in ``places.yaml`` and ``out_of_scope.yaml`` (for ``kb check``)."""
+    return [*load_out_of_scope(root, languages)[1], *load_places(root)[1]]
+
+
+class ScopedMatcher:
+    """A matcher that answers "out of scope" for phrases like the known unknowns and for other places."""
+
+    def __init__(self, matcher, places: PlaceFilter | None = None) -> None:  # noqa: ANN001 - any Matcher
         self._matcher = matcher
         self._places = places
 
@@ -113,12 +165,12 @@ class ScopedMatcher:
         self._matcher.threshold = value
 
     def _scope(self, text: str, result: MatchResult) -> MatchResult:
-        if result.intent is not None and self._places.elsewhere_only(text):
-            from bot.matching import Candidate
-
-            alternatives = (Candidate(result.intent, result.score), *result.alternatives)
-            return replace(result, intent=None, alternatives=alternatives[: len(result.alternatives) or 1])
-        return result
+        alternatives = tuple(c for c in result.alternatives if c.intent != OUT_OF_SCOPE)
+        if result.intent == OUT_OF_SCOPE:
+            return replace(result, intent=None, alternatives=alternatives)
+        if result.intent is not None and self._places is not None and self._places.elsewhere_only(text):
+            return replace(result, intent=None, alternatives=(Candidate(result.intent, result.score), *alternatives))
+        return replace(result, alternatives=alternatives) if alternatives != result.alternatives else result
 
     def match(self, text: str, *, lang: str | None = None) -> MatchResult:
         return self._scope(text, self._matcher.match(text, lang=lang))

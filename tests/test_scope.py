@@ -48,3 +48,29 @@ def test_declined_and_prefixed_names_are_recognised() -> None:
     assert places.elsewhere_only("Ausländerbehörde Muenchen")
     assert not places.elsewhere_only("Ausländerbehörde Jena")
     assert not places.elsewhere_only("Berliner Straße in Jena")
+
+
+def test_known_unknowns_are_out_of_scope_even_when_they_share_words(tmp_path) -> None:  # noqa: ANN001
+    from bot.app_factory import build_matcher
+
+    unknowns = """\
+examples:
+  en: [register my car, car registration plates, register a used car, my car needs number plates]
+  de: [auto anmelden, kfz zulassung, gebrauchtwagen anmelden, nummernschild für mein auto]
+"""
+    kb = load_knowledge(write_kb(tmp_path, extra={"out_of_scope.yaml": unknowns}))
+    engine = Engine(kb, build_matcher(kb))
+    car = engine.handle_text(Person(id="p"), "wie kann ich mein Auto anmelden")
+    assert car.match.intent is None and not car.answered
+    flat = engine.handle_text(Person(id="p"), "wie kann ich meine Wohnung anmelden")
+    assert flat.answered and flat.match.intent == "registration"
+    assert all(c.intent != "-out-of-scope-" for c in car.match.alternatives)
+
+
+def test_broken_scope_files_are_reported_with_file_and_line(tmp_path) -> None:  # noqa: ANN001
+    from bot.scope import scope_problems
+
+    root = write_kb(tmp_path, extra={"out_of_scope.yaml": "examples:\n  xx: [hello]\n  en: hello\n"})
+    problems = [str(p) for p in scope_problems(root, ["en", "de", "ar", "uk"])]
+    assert any("out_of_scope.yaml:2: unknown language 'xx'" in p for p in problems)
+    assert any("out_of_scope.yaml:3:" in p and "must be a list" in p for p in problems)

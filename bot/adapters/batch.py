@@ -17,7 +17,7 @@ from bot.kb.confusion import confusions
 from bot.kb.stats import coverage, format_coverage
 from bot.languages import LanguageDetector
 from bot.matching import Example, Matcher
-from bot.scope import load_places
+from bot.scope import scope_problems
 
 __all__ = ["ask", "kb_check", "kb_stats", "match", "read_examples", "read_jsonl"]
 
@@ -143,7 +143,7 @@ def match(
 
 def kb_check(kb: KnowledgeBase, *, with_confusion: bool, out: TextIO) -> int:
     """Print the knowledge base's warnings (the loader already refused it if it had problems)."""
-    _places, problems = load_places(kb.root)
+    problems = scope_problems(kb.root, kb.languages)
     if problems:
         for problem in problems:
             out.write(f"{problem}\n")
