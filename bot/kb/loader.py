@@ -442,6 +442,9 @@ def _load_intent(check: _Checker, path: Path, settings: KBSettings) -> Intent | 
             continue
         texts, lines = [], []
         for i, phrase in enumerate(value):
+            if isinstance(phrase, dict):
+                check.error(file, value.line_of(i), "this example reads as 'key: value'; put the phrase in quotes")
+                continue
             if not isinstance(phrase, (str, int, float)) or not str(phrase).strip():
                 check.error(file, value.line_of(i), "an example phrase must be non-empty text")
                 continue
