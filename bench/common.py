@@ -1,0 +1,160 @@
+"""What every benchmark script shares: finding the data, running `welcomebot match`, timing.
+
+Accuracy is measured through the command line people use (`welcomebot match --examples FILE
+[--calibrate FILE]`, see INTERFACE.md): a fresh process per run, its wall time and peak memory
+(the child's own maximum resident set, from `os.wait4`) go into the table. The per-question latency
+is measured in-process with single `Matcher.match` calls, one question at a time, as the bot calls it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "REPO_ROOT",
+    "CliRun",
+    "Latency",
+    "Row",
+    "data_dir",
+    "latency",
+    "load",
+    "run_cli",
+]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Environment variable that points at the benchmark data when it is not at ../shared/bench.
+DATA_ENV = "WELCOMEBOT_BENCH_DATA"
+#: How many questions the latency measurement times, one `match` call each.
+LATENCY_SAMPLE = 2000
+
+
+def data_dir() -> Path:
+    """The shared benchmark data: $WELCOMEBOT_BENCH_DATA, else ../shared/bench beside the repo."""
+    configured = os.environ.get(DATA_ENV)
+    path = Path(configured) if configured else REPO_ROOT.parent / "shared" / "bench"
+    if not path.is_dir():
+        raise SystemExit(f"benchmark data not found at {path} (set {DATA_ENV})")
+    return path
+
+
+def load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """One `welcomebot match` process: its answers, wall time and peak memory."""
+
+    predictions: list[dict]
+    seconds: float
+    peak_mb: float
+
+
+def _cli_command() -> list[str]:
+    script = Path(sys.executable).with_name("welcomebot")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+def run_cli(examples: Path, questions: Sequence[dict], *, calibrate: Path | None = None) -> CliRun:
+    """Match `questions` with a matcher built from `examples` in a fresh `welcomebot match`."""
+    command = [*_cli_command(), "match", "--examples", str(examples)]
+    if calibrate is not None:
+        command += ["--calibrate", str(calibrate)]
+    stdin = "".join(
+        json.dumps({"text": q["text"], "lang": q.get("lang")}, ensure_ascii=False) + "\n"
+        for q in questions
+    ).encode("utf-8")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    # communicate() would reap the child and lose its resource usage: write, read, then wait4.
+    out, err = _communicate(process, stdin)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {err.decode(errors='replace')[-2000:]}")
+    predictions = [json.loads(line) for line in out.decode("utf-8").splitlines() if line.strip()]
+    if len(predictions) != len(questions):
+        raise RuntimeError(f"{len(questions)} questions in, {len(predictions)} answers out")
+    return CliRun(predictions=predictions, seconds=seconds, peak_mb=usage.ru_maxrss / 1024)
+
+
+def _communicate(process: subprocess.Popen, data: bytes) -> tuple[bytes, bytes]:
+    """Feed stdin and collect stdout/stderr without reaping the process (threads avoid deadlock)."""
+    import threading
+
+    chunks: dict[str, bytes] = {}
+
+    def drain(name: str, stream) -> None:  # noqa: ANN001 - a pipe
+        chunks[name] = stream.read()
+
+    readers = [
+        threading.Thread(target=drain, args=("out", process.stdout)),
+        threading.Thread(target=drain, args=("err", process.stderr)),
+    ]
+    for reader in readers:
+        reader.start()
+    process.stdin.write(data)
+    process.stdin.close()
+    for reader in readers:
+        reader.join()
+    return chunks["out"], chunks["err"]
+
+
+@dataclass(frozen=True)
+class Latency:
+    build_s: float
+    median_ms: float
+    p99_ms: float
+
+
+def latency(examples_path: Path, questions: Iterable[str]) -> Latency:
+    """Build time, and median and 99th percentile of one `Matcher.match` call, in-process."""
+    from bot.adapters.batch import read_examples
+    from bot.matching import Matcher
+
+    examples, _ = read_examples(examples_path)
+    started = time.perf_counter()
+    matcher = Matcher.build(examples)
+    build_s = time.perf_counter() - started
+    texts = list(questions)[:LATENCY_SAMPLE]
+    for text in texts[:50]:  # warm-up: first calls fill the normaliser's character table
+        matcher.match(text)
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        matcher.match(text)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(0.99 * len(timings)))]
+    return Latency(build_s=build_s, median_ms=statistics.median(timings), p99_ms=p99)
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    dataset: str
+    metric: str
+    ours: str
+    published: str = ""
+    build_s: str = ""
+    median_ms: str = ""
+    p99_ms: str = ""
+    peak_mb: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def pct(value: float) -> str:
+    return f"{100 * value:.1f}"

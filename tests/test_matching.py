@@ -1,0 +1,155 @@
+"""Matching: what a person types finds the right topic, or honestly none."""
+
+import pytest
+
+from bot.matching import AMBIGUITY_MARGIN, Candidate, Example, Matcher, MatchResult
+
+EXAMPLES = {
+    "registration": {
+        "en": ["where do I register my address", "how do I register my flat", "address registration"],
+        "de": ["wo melde ich meine wohnung an", "anmeldung wohnung", "wohnsitz anmelden"],
+        "ar": ["أين أسجل عنواني", "تسجيل السكن", "كيف أسجل عنوان الشقة"],
+        "zh": ["在哪里登记住址", "怎么办理住址登记", "住址登记"],
+    },
+    "citizens_office": {
+        "en": ["citizens office opening hours", "appointment at the citizens office"],
+        "de": ["Bürgerservice Öffnungszeiten", "Termin beim Bürgerservice", "bürgerservice wo"],
+        "ar": ["مواعيد مكتب خدمة المواطنين", "حجز موعد في مكتب المواطنين"],
+        "zh": ["市民服务办公室开放时间", "预约市民服务"],
+    },
+    "semester_ticket": {
+        "en": ["how much is the semester ticket", "semester ticket bus and train", "student ticket price"],
+        "de": ["was kostet das semesterticket", "semesterticket bus bahn"],
+        "ar": ["كم سعر تذكرة الفصل الدراسي", "تذكرة الطلاب للحافلة"],
+        "zh": ["学期票多少钱", "学生乘车票"],
+    },
+    "health_insurance": {
+        "en": ["do I need health insurance", "which health insurance should I choose"],
+        "de": ["krankenversicherung pflicht", "welche krankenkasse"],
+        "ar": ["هل أحتاج إلى تأمين صحي", "التأمين الصحي إلزامي"],
+        "zh": ["需要医疗保险吗", "怎么选择医疗保险"],
+    },
+}
+
+
+def _examples():
+    return [
+        Example(text=text, intent=intent, lang=lang)
+        for intent, by_lang in EXAMPLES.items()
+        for lang, texts in by_lang.items()
+        for text in texts
+    ]
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher.build(_examples())
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("wher do i registr my adress", "registration"),  # typos
+        ("Buergerservice Oeffnungszeiten", "citizens_office"),  # umlauts transcribed
+        ("burgerservice termin", "citizens_office"),  # umlauts dropped
+        ("اين اسجل عنواني", "registration"),  # Arabic without hamza
+        ("كم سعر تذكرة الطلاب؟", "semester_ticket"),
+        ("我要登记住址", "registration"),  # Chinese, no spaces
+        ("学期票要多少钱", "semester_ticket"),
+        ("Do I need a health insurance?", "health_insurance"),
+    ],
+)
+def test_questions_find_their_topic(matcher, question, intent):
+    result = matcher.match(question)
+    assert result.intent == intent
+    assert 0.0 <= result.score <= 1.0
+
+
+def test_result_names_language_of_the_nearest_example(matcher):
+    assert matcher.match("anmeldung der wohnung").lang == "de"
+    assert matcher.match("住址登记在哪里").lang == "zh"
+
+
+def test_alternatives_are_other_intents_best_first(matcher):
+    result = matcher.match("where do I register my address")
+    intents = [c.intent for c in result.alternatives]
+    assert result.intent not in intents
+    assert len(set(intents)) == len(intents)
+    scores = [c.score for c in result.alternatives]
+    assert scores == sorted(scores, reverse=True)
+    assert all(s <= result.score for s in scores)
+
+
+def test_unrelated_question_is_out_of_scope_by_default(matcher):
+    for question in ("what is the capital of australia", "qwertz asdf"):
+        result = matcher.match(question)
+        assert result.intent is None
+        assert result.score < matcher.threshold
+
+
+def test_empty_question_is_out_of_scope(matcher):
+    assert matcher.match("?!").intent is None
+
+
+def test_explicit_threshold_is_used():
+    strict = Matcher.build(_examples(), threshold=0.99)
+    assert strict.threshold == 0.99
+    assert strict.match("how much is the semester ticket").intent is None
+
+
+def test_calibrate_separates_known_from_unknown_questions():
+    matcher = Matcher.build(_examples(), threshold=0.0)
+    labelled = [
+        ("register my new address", "registration"),
+        ("anmeldung meiner wohnung", "registration"),
+        ("bürgerservice termin buchen", "citizens_office"),
+        ("semester ticket price", "semester_ticket"),
+        ("krankenversicherung", "health_insurance"),
+        ("how do I convert my driving licence", None),
+        ("best pizza in town", None),
+        ("weather tomorrow", None),
+    ]
+    threshold = matcher.calibrate(labelled)
+    assert matcher.threshold == threshold
+    assert 0.0 < threshold < 1.0
+    for text, intent in labelled:
+        assert matcher.match(text).intent == intent
+
+
+def test_single_intent_knowledge_base_still_matches():
+    matcher = Matcher.build([Example("semester ticket price", "ticket"), Example("bus ticket", "ticket")])
+    assert matcher.match("ticket price").intent == "ticket"
+
+
+def test_duplicate_examples_do_not_change_the_answer():
+    doubled = Matcher.build(_examples() + _examples())
+    assert doubled.match("wo melde ich meine wohnung an").intent == "registration"
+
+
+def test_no_examples_is_an_error():
+    with pytest.raises(ValueError):
+        Matcher.build([])
+
+
+def test_close_runner_up_is_ambiguous_and_clear_winner_is_not():
+    close = MatchResult(
+        intent="a", score=0.70, alternatives=(Candidate("b", 0.70 - AMBIGUITY_MARGIN / 2),)
+    )
+    clear = MatchResult(intent="a", score=0.90, alternatives=(Candidate("b", 0.30),))
+    assert close.ambiguous
+    assert not clear.ambiguous
+    assert not MatchResult(intent=None, score=0.2).ambiguous
+
+
+def test_question_between_two_topics_is_ambiguous():
+    matcher = Matcher.build(
+        [
+            Example("opening hours of the library", "library"),
+            Example("library card", "library"),
+            Example("opening hours of the museum", "museum"),
+            Example("museum tickets", "museum"),
+        ],
+        threshold=0.0,
+    )
+    assert matcher.match("opening hours").ambiguous
+    assert not matcher.match("library card").ambiguous
