@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from bot.engine import Engine
 from bot.kb import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.matchcache import cached_build
 from bot.matching import Matcher
 from bot.scope import ScopedMatcher, load_out_of_scope, load_places
 from bot.settings import Settings
 
-__all__ = ["build_engine", "build_matcher"]
+__all__ = ["build_engine", "build_matcher", "cache_dir"]
 
 log = logging.getLogger(__name__)
 
 
-def build_matcher(kb: KnowledgeBase) -> Matcher:
+def build_matcher(kb: KnowledgeBase, *, cache_dir: Path | None = None) -> Matcher:
     """A matcher over every example phrase of the knowledge base. Phrases of ``out_of_scope.yaml``
     and questions about other places (``places.yaml``) come out as out of scope."""
     unknowns, problems = load_out_of_scope(kb.root, kb.languages)
     places, place_problems = load_places(kb.root)
     if problems or place_problems:
         raise KnowledgeError([*problems, *place_problems])
-    matcher = Matcher.build([*kb.examples(), *unknowns])
+    matcher = cached_build([*kb.examples(), *unknowns], cache_dir=cache_dir)
     return ScopedMatcher(matcher, places) if places or unknowns else matcher
 
 
@@ -32,7 +34,12 @@ def build_engine(settings: Settings, *, kb: KnowledgeBase | None = None) -> Engi
     The events module, when present, lists upcoming events under the ``events`` topic.
     """
     kb = kb or load_knowledge(settings.knowledge_dir)
-    return Engine(kb, build_matcher(kb), events=_events_hook(kb, settings))
+    return Engine(kb, build_matcher(kb, cache_dir=cache_dir(settings)), events=_events_hook(kb, settings))
+
+
+def cache_dir(settings: Settings) -> Path:
+    """Where built artefacts are kept: beside the database, in the bot's data folder."""
+    return settings.db_path.parent / "cache"
 
 
 def _events_hook(kb: KnowledgeBase, settings: Settings):  # noqa: ANN202 - the engine's EventsProvider

@@ -118,14 +118,15 @@ def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
         default = languages[0] if len(languages) == 1 else "en"
     else:
         kb = _load_kb(settings.knowledge_dir)
-        from bot.app_factory import build_matcher
+        from bot.app_factory import build_matcher, cache_dir
 
-        matcher = build_matcher(kb)
+        matcher = build_matcher(kb, cache_dir=cache_dir(settings))
         languages = list(kb.languages)
         default = kb.settings.source_language
     if args.calibrate:
         matcher.calibrate(read_labelled(args.calibrate))
-    detector = LanguageDetector(languages) if len(languages) > 1 else None
+    samples = [(e.text, e.lang) for e in examples] if args.examples else [(e.text, e.lang) for e in kb.examples()]
+    detector = LanguageDetector(languages, samples=samples) if len(languages) > 1 else None
     return match(matcher, detector=detector, default_lang=args.lang, default=default, stdin=sys.stdin, out=sys.stdout)
 
 

@@ -1,14 +1,18 @@
 """Which language a person writes in, and which language the bot answers in.
 
 Detection is offline: the script decides first (Arabic, Cyrillic, Han), letters that only one
-language uses decide next (Persian پ چ ژ گ, Ukrainian і ї є ґ, Vietnamese ơ ư ă), and for the rest
-the lingua detector (its models ship in the wheel) chooses among the knowledge base's languages.
+language uses decide next (Persian پ چ ژ گ, Ukrainian і ї є ґ, Vietnamese ơ ư ă), and for the rest of
+the Latin-script languages a character n-gram model learnt from the knowledge base's own example
+phrases decides: it knows how newcomers write about these topics, typos and all, and costs a few
+megabytes. Languages without examples fall back to lingua (its models ship in the wheel; its
+low-accuracy mode, since the full models take over 150 MB).
 A text that does not show its language clearly ("ok", "Anmeldung?") gives ``None``: the reply
 language then comes from the person's choice, history or app setting (:func:`choose_reply_language`).
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -33,6 +37,8 @@ _UNIQUE_LETTERS: dict[str, frozenset[str]] = {
     "de": frozenset("ß"),
 }
 _ARABIC_ONLY = frozenset("ةىؤإأ")
+#: Languages written in Latin script that the detector can tell apart.
+_LATIN_LANGUAGES = frozenset({"de", "en", "tr", "vi", "es", "fr", "it", "pl", "pt", "nl", "id", "ro", "sq"})
 _GERMAN_MARKS = frozenset("äöüß")
 
 
@@ -55,11 +61,62 @@ def _script(char: str) -> str | None:
     return "other"
 
 
-class LanguageDetector:
-    """Detects the language of a message among a fixed set of language codes."""
+#: Share of the probability the n-gram model must give its best language to call the text clear.
+_MIN_POSTERIOR = 0.95
+#: Character n-gram orders of the model, and the add-k smoothing of unseen n-grams.
+_NGRAM_ORDERS = (1, 2, 3)
+_SMOOTHING = 0.5
 
-    def __init__(self, languages: Iterable[str]) -> None:
+
+def _grams(text: str) -> Iterable[str]:
+    padded = " " + " ".join(text.lower().split()) + " "
+    for n in _NGRAM_ORDERS:
+        for i in range(len(padded) - n + 1):
+            yield padded[i : i + n]
+
+
+class _NgramModel:
+    """Naive Bayes over character n-grams: small, fast and good on short in-domain text."""
+
+    def __init__(self, samples: Iterable[tuple[str, str]]) -> None:
+        counts: dict[str, Counter[str]] = {}
+        for text, lang in samples:
+            counts.setdefault(lang, Counter()).update(_grams(text))
+        vocabulary = len(set().union(*counts.values())) if counts else 1
+        self.languages = tuple(counts)
+        self._log_prob = {
+            lang: {gram: math.log(n + _SMOOTHING) for gram, n in c.items()} for lang, c in counts.items()
+        }
+        self._log_norm = {lang: math.log(sum(c.values()) + _SMOOTHING * vocabulary) for lang, c in counts.items()}
+        self._log_unseen = math.log(_SMOOTHING)
+
+    def best(self, text: str, candidates: Sequence[str]) -> tuple[str | None, float]:
+        """The most probable language among ``candidates`` and its posterior probability."""
+        candidates = [c for c in candidates if c in self._log_prob]
+        if not candidates:
+            return None, 0.0
+        grams = list(_grams(text))
+        scores = {
+            lang: sum(self._log_prob[lang].get(g, self._log_unseen) for g in grams) - len(grams) * self._log_norm[lang]
+            for lang in candidates
+        }
+        top = max(scores.values())
+        total = sum(math.exp(v - top) for v in scores.values())
+        best = max(scores, key=scores.__getitem__)
+        return best, 1.0 / total
+
+
+class LanguageDetector:
+    """Detects the language of a message among a fixed set of language codes.
+
+    ``samples`` are (text, language) pairs of the domain, such as the knowledge base's example
+    phrases; without them the Latin-script languages are told apart by lingua alone.
+    """
+
+    def __init__(self, languages: Iterable[str], *, samples: Iterable[tuple[str, str | None]] = ()) -> None:
         self.languages = tuple(languages)
+        latin = [code for code in self.languages if code in _LATIN_LANGUAGES]
+        self._model = _NgramModel((t, lang) for t, lang in samples if lang in latin)
 
     @cached_property
     def _lingua(self):  # noqa: ANN202 - lingua's detector type
@@ -75,7 +132,7 @@ class LanguageDetector:
             wanted.append(language)
         if len(wanted) < 2:
             return None
-        return LanguageDetectorBuilder.from_languages(*wanted).build()
+        return LanguageDetectorBuilder.from_languages(*wanted).with_low_accuracy_mode().build()
 
     def _among(self, text: str, candidates: Sequence[str]) -> tuple[str | None, float]:
         """lingua's best guess among ``candidates`` and its relative confidence."""
@@ -121,16 +178,24 @@ class LanguageDetector:
         # One Latin word shows no language: "Anmeldung" or "Jobcenter" is typed by everyone.
         if len(letters) < _MIN_LETTERS or words < 2 or not latin:
             return None
-        best, confidence = self._among(text, latin)
+        best, confidence = self._latin(text, latin)
         if best == "de" and "de" in latin:
             # German office words ("Ausländerbehörde", "Anmeldung") are typed inside every language:
             # judge the rest of the sentence without the words that look German.
             rest = " ".join(w for w in text.split() if not (set(w.lower()) & _GERMAN_MARKS))
             if rest != text and sum(c.isalpha() for c in rest) >= 2 * _MIN_LETTERS:
-                other, other_confidence = self._among(rest, latin)
+                other, other_confidence = self._latin(rest, latin)
                 if other != "de" and other_confidence >= _MIN_CONFIDENCE:
                     return other
         return best if confidence >= _MIN_CONFIDENCE else None
+
+    def _latin(self, text: str, latin: Sequence[str]) -> tuple[str | None, float]:
+        """Best Latin-script language and its confidence: the domain model where it knows them all."""
+        if set(latin) <= set(self._model.languages):
+            best, posterior = self._model.best(text, latin)
+            # the model's posteriors are sharp: rescale so that _MIN_CONFIDENCE means "clear"
+            return best, posterior * _MIN_CONFIDENCE / _MIN_POSTERIOR
+        return self._among(text, latin)
 
     def _arabic_script(self, text: str, lowered: set[str]) -> str | None:
         has_fa, has_ar = "fa" in self.languages, "ar" in self.languages

@@ -53,7 +53,7 @@ class Engine:
     ) -> None:
         self.kb = kb
         self.matcher = matcher
-        self.detector = detector or LanguageDetector(kb.languages)
+        self.detector = detector or LanguageDetector(kb.languages, samples=((e.text, e.lang) for e in kb.examples()))
         self.events = events
 
     # -- language -----------------------------------------------------------------------------
