@@ -72,11 +72,15 @@ class FakeBotAPI:
         self.flood: list[int] = []  # retry_after values to answer the next sends with
         self.commands: dict[tuple[str, str | None], list] = {}
         self.left_chats: list[int] = []
+        self.documents: list[tuple[int, str, bytes]] = []  # (chat, file name, content) sent
         self.get_updates_calls = 0
         self.confirmed_up_to = 0
         self._overall = _Bucket(OVERALL_PER_SECOND, OVERALL_PER_SECOND)
         self._groups: dict[int, _Bucket] = {}
         self._server: ThreadingHTTPServer | None = None
+        self._open = threading.Event()
+        self._open.set()
+        self._drop_held = False
 
     # -- server -------------------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -103,7 +107,10 @@ class FakeBotAPI:
 
             do_GET = do_POST  # noqa: N815
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 1024  # a burst of connections must not be reset
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -128,6 +135,8 @@ class FakeBotAPI:
         method = path[len(prefix):]
         if "json" in content_type:
             params = json.loads(body or b"{}")
+        elif content_type.startswith("multipart/form-data"):
+            params = _multipart(content_type, body)
         else:
             params = dict(parse_qsl(body.decode(), keep_blank_values=True))
             for key in _JSON_FIELDS:
@@ -135,6 +144,10 @@ class FakeBotAPI:
                     params[key] = json.loads(params[key])
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
+        if not self._open.is_set():
+            self._open.wait()
+            if self._drop_held:  # the caller died meanwhile: Telegram never saw this call
+                return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         with self._lock:
             self.calls.append((method, params))
             if method in SENDING or method == "createForumTopic":
@@ -193,6 +206,16 @@ class FakeBotAPI:
             if topic is None or topic["chat_id"] != int(params["chat_id"]):
                 return "Bad Request: message thread not found"
         return None
+
+    def hold(self) -> None:
+        """Stop processing calls: they wait, unseen, as if still on their way to Telegram."""
+        self._drop_held = False
+        self._open.clear()
+
+    def release(self, *, drop: bool = False) -> None:
+        """Process calls again; ``drop`` discards the held ones (their sender was killed)."""
+        self._drop_held = drop
+        self._open.set()
 
     # -- updates ------------------------------------------------------------------------------
     def _get_updates(self, params: dict) -> list[dict]:
@@ -400,6 +423,17 @@ class FakeBotAPI:
             raise _BadRequest("Bad Request: callback answer too long")
         return True
 
+    def _m_sendDocument(self, params: dict) -> dict:  # noqa: N802
+        upload = params.get("document")
+        if not isinstance(upload, dict):
+            raise _BadRequest("Bad Request: there is no document in the request")
+        document = {"file_id": f"doc{len(self.messages)}", "file_unique_id": "u",
+                    "file_name": upload["filename"], "file_size": len(upload["content"])}
+        message = self._new_message(self._chat(int(params["chat_id"])), self.bot_user(),
+                                    document=document, caption=params.get("caption"))
+        self.documents.append((int(params["chat_id"]), upload["filename"], upload["content"]))
+        return message
+
     def _m_leaveChat(self, params: dict) -> bool:  # noqa: N802
         self.left_chats.append(int(params["chat_id"]))
         return True
@@ -407,3 +441,28 @@ class FakeBotAPI:
 
 class _BadRequest(Exception):
     pass
+
+
+def _multipart(content_type: str, body: bytes) -> dict:
+    """Form fields of an upload (sendDocument); files become {"filename", "content"}."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename:
+            params[name] = {"filename": filename, "content": content}
+        else:
+            params[name] = content.decode()
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.get(value[len("attach://"):], value)
+    for key in _JSON_FIELDS:
+        if isinstance(params.get(key), str):
+            params[key] = json.loads(params[key])
+    return params

@@ -7,9 +7,9 @@ import asyncio
 import contextlib
 from pathlib import Path
 
-from bot.matching import Matcher
 from bot.engine import Engine
 from bot.kb import load_knowledge
+from bot.matching import Matcher
 from bot.settings import Settings
 from bot.telegram.app import serve
 from tests.fakebotapi import STAFF_CHAT_ID, FakeBotAPI

@@ -127,11 +127,31 @@ class SendJournal:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def get(self, update_id: int, seq: int) -> Any | None:
-        value = await self._db.scalar(
+    async def lookup(self, update_id: int, seq: int) -> tuple[bool, Any]:
+        """(False, None): never attempted; (True, None): attempted, outcome unknown;
+        (True, result): done."""
+        row = await self._db.fetchone(
             "SELECT result FROM sent_journal WHERE update_id = ? AND seq = ?", (update_id, seq)
         )
-        return None if value is None else json.loads(value)
+        if row is None:
+            return False, None
+        return True, (None if row[0] is None else json.loads(row[0]))
+
+    async def get(self, update_id: int, seq: int) -> Any | None:
+        return (await self.lookup(update_id, seq))[1]
+
+    async def begin(self, update_id: int, seq: int, endpoint: str) -> None:
+        """Mark a call as about to leave (committed before the request is sent)."""
+        await self._db.execute(
+            "INSERT OR REPLACE INTO sent_journal(update_id, seq, endpoint, result)"
+            " VALUES (?, ?, ?, NULL)",
+            (update_id, seq, endpoint),
+        )
+
+    async def forget(self, update_id: int, seq: int) -> None:
+        await self._db.execute(
+            "DELETE FROM sent_journal WHERE update_id = ? AND seq = ?", (update_id, seq)
+        )
 
     async def put(self, update_id: int, seq: int, endpoint: str, result: Any) -> None:
         await self._db.execute(

@@ -90,7 +90,7 @@ CREATE TABLE sent_journal (
     update_id INTEGER NOT NULL,
     seq       INTEGER NOT NULL,
     endpoint  TEXT NOT NULL,
-    result    TEXT NOT NULL,
+    result    TEXT,
     PRIMARY KEY (update_id, seq)
 );
 

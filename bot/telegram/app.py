@@ -17,6 +17,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -29,7 +30,7 @@ from bot.storage import Storage
 from bot.telegram import private, staff
 from bot.telegram.commands import register_commands
 from bot.telegram.inbox import POLL_TIMEOUT, UpdateWorker, poll, record_error, serve_webhook
-from bot.telegram.journal import JournalingBot
+from bot.telegram.journal import JournalingRequest
 from bot.telegram.services import SERVICES_KEY, Services
 
 __all__ = ["build_application", "configure_logging", "run", "serve"]
@@ -57,11 +58,11 @@ def build_application(settings: Settings, engine: Engine, storage: Storage,
                       *, hours: StaffHours | None = None) -> Application:
     """The Application with our handlers; no PTB updater (our intake stores updates first)."""
     kb = engine.kb
-    bot = JournalingBot(
+    bot = ExtBot(
         token=settings.token,
         base_url=settings.bot_api_url,
         base_file_url=settings.bot_api_url.replace("/bot", "/file/bot"),
-        request=HTTPXRequest(connection_pool_size=CONNECTIONS, pool_timeout=30.0),
+        request=JournalingRequest(connection_pool_size=CONNECTIONS, pool_timeout=30.0),
         get_updates_request=HTTPXRequest(read_timeout=POLL_TIMEOUT + 10),
         rate_limiter=AIORateLimiter(
             overall_max_rate=OVERALL_PER_SECOND,

@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 
 #: Long-polling timeout (seconds) of one getUpdates call.
 POLL_TIMEOUT = 25
-#: Updates handled at once (different chats); sends still queue in the rate limiter.
-CONCURRENCY = 64
+#: Updates handled at once (different chats). Enough to keep 30 sends/s busy; more would only
+#: queue in the rate limiter and delay recording what was sent.
+CONCURRENCY = 16
 #: A failing update is tried this often, then given up (logged) so it cannot block the queue.
 MAX_ATTEMPTS = 5
 #: Seconds before a transient failure (network, Telegram down) is retried; doubles each time.

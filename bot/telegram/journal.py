@@ -1,8 +1,12 @@
-"""A Bot whose API calls, while an update is handled, are journaled in the database.
+"""Bot API calls made while an update is handled are journaled in the database.
 
 If the process dies while handling an update, the update is handled again after the restart; the
 calls it had already made return their journaled results instead of reaching Telegram twice. So a
 person is not answered twice and a ticket does not get two topics.
+
+The journal sits at the HTTP request, below the rate limiter, and a result is recorded as soon as
+it arrives. What no client can close is the moment between Telegram accepting a call and its
+answer being recorded: a crash exactly there repeats that one call (at least once, never lost).
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest, RequestData
 
 from bot.storage import SendJournal
 
-__all__ = ["JournalingBot", "UpdateScope", "current_scope", "update_scope"]
+__all__ = ["JournalingRequest", "UpdateScope", "current_scope", "update_scope"]
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +58,26 @@ def update_scope(scope: UpdateScope) -> Iterator[UpdateScope]:
         _SCOPE.reset(token)
 
 
-class JournalingBot(ExtBot):
-    """ExtBot (rate limiter included) plus the replay journal."""
+class JournalingRequest(HTTPXRequest):
+    """HTTPXRequest plus the replay journal of the update being handled (if any)."""
 
-    async def _do_post(self, endpoint: str, data: Any, **kwargs: Any) -> Any:
+    async def post(self, url: str, request_data: RequestData | None = None, **kwargs: Any) -> Any:
         scope = _SCOPE.get()
+        endpoint = url.rsplit("/", 1)[-1]
         if scope is None or scope.journal is None or endpoint in _UNJOURNALED:
-            return await super()._do_post(endpoint, data, **kwargs)
+            return await super().post(url, request_data, **kwargs)
+        journal = scope.journal
         seq = scope.seq
         scope.seq += 1
-        done = await scope.journal.get(scope.update_id, seq)
-        if done is not None:
+        found, result = await journal.lookup(scope.update_id, seq)
+        if found and result is not None:
             log.info("update %d: call %d (%s) was made before a restart", scope.update_id, seq,
                      endpoint)
-            return done
-        result = await super()._do_post(endpoint, data, **kwargs)
-        await scope.journal.put(scope.update_id, seq, endpoint, result)
+            return result
+        try:
+            result = await super().post(url, request_data, **kwargs)
+        except BaseException:
+            scope.seq = seq  # it did not happen; the rate limiter may retry it under this number
+            raise
+        await journal.put(scope.update_id, seq, endpoint, result)
         return result
