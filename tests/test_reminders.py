@@ -30,7 +30,7 @@ class Outbox:
     def __init__(self, outcome=Delivery.SENT):
         self.sent, self.outcome = [], outcome
 
-    async def __call__(self, chat_id, reply):
+    async def __call__(self, chat_id, reply, lang):
         if self.outcome is Delivery.SENT:
             self.sent.append((chat_id, reply))
         return self.outcome

@@ -61,7 +61,8 @@ class Delivery(enum.Enum):
     GONE = "gone"
 
 
-Send = Callable[[int, Reply], Awaitable[Delivery]]
+#: ``send(chat_id, reply, lang)``: deliver one message; ``lang`` is the language it is written in.
+Send = Callable[[int, Reply, str], Awaitable[Delivery]]
 
 
 class Reminders:
@@ -196,7 +197,7 @@ class Reminders:
             if index:
                 await pause()
             try:
-                outcome = await send(reminder.chat_id, reply)
+                outcome = await send(reminder.chat_id, reply, reminder.lang)
             except Exception:  # a transport error must not stop the other reminders
                 log.exception("reminder %d: sending failed", reminder.id)
                 outcome = Delivery.LATER

@@ -27,7 +27,7 @@ from bot.engine import Engine
 from bot.hours import StaffHours
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import private, staff
+from bot.telegram import events_handlers, private, staff
 from bot.telegram.commands import register_commands
 from bot.telegram.inbox import POLL_TIMEOUT, UpdateWorker, poll, record_error, serve_webhook
 from bot.telegram.journal import JournalingRequest
@@ -79,6 +79,7 @@ def build_application(settings: Settings, engine: Engine, storage: Storage,
         staff_lang=kb.settings.source_language,
     )
     add_handlers(application, staff_chat_id=settings.staff_chat_id)
+    events_handlers.install(application, settings)  # /checklist, event buttons, reminders, /announce
     return application
 
 

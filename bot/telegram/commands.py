@@ -22,6 +22,7 @@ PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("language", N_("Change the language")),
     ("human", N_("Ask a person at the Welcome Center")),
     ("events", N_("Upcoming events")),
+    ("checklist", N_("Your checklist for the first weeks")),
     ("privacy", N_("What I keep about you")),
     ("delete_my_data", N_("Delete everything I keep about you")),
 )
@@ -30,6 +31,7 @@ STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
     ("stats", N_("Numbers of the last 7 days")),
     ("answer", N_("Send a knowledge-base answer: /answer INTENT_ID")),
     ("close", N_("Close this ticket")),
+    ("announce", N_("Announce an event to those who asked: /announce EVENT_ID")),
 )
 _META_KEY = "telegram.commands"
 
