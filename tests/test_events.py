@@ -254,3 +254,9 @@ def test_plain_output_uses_the_readers_date_format(tmp_path, capsys):
 def test_unknown_language_is_a_usage_error(tmp_path, capsys):
     status, out = cli(tmp_path, capsys, lang="xx")
     assert status == 2 and "xx" in out.err
+
+
+def test_kb_check_sees_events_and_checklist_files_sound(kb):
+    from bot.events import knowledge_problems
+
+    assert knowledge_problems(kb) == []

@@ -10,7 +10,15 @@ from datetime import datetime
 
 from bot.events.service import DEFAULT_DAYS, EventBook, EventItem
 
-__all__ = ["DEFAULT_DAYS", "EventBook", "EventItem", "configure", "current_book", "listing"]
+__all__ = [
+    "DEFAULT_DAYS",
+    "EventBook",
+    "EventItem",
+    "configure",
+    "current_book",
+    "knowledge_problems",
+    "listing",
+]
 
 _book: EventBook | None = None
 
@@ -39,3 +47,15 @@ def listing(
 ) -> list[EventItem]:
     """Upcoming events in ``lang`` within ``days``, optionally only those for ``audience``."""
     return current_book().listing(lang, days=days, audience=audience, now=now)
+
+
+def knowledge_problems(kb) -> list:
+    """Problems in ``events.yaml`` and ``checklist.yaml`` beside ``kb``, for ``welcomebot kb check``
+    (each a :class:`bot.kb.yamlsrc.Problem` with file and line)."""
+    from pathlib import Path
+
+    from bot.events.checklist import load_checklist
+
+    book = EventBook.from_kb(kb)
+    _items, checklist = load_checklist(Path(kb.root), languages=kb.languages, intent_ids=set(kb.intents))
+    return [*book.problems, *checklist]
