@@ -108,6 +108,3 @@ class EventCatalog:
 
     events: tuple[Event, ...] = ()
     feeds: tuple[FeedConfig, ...] = ()
-
-    def get(self, event_id: str) -> Event | None:
-        return next((e for e in self.events if e.id == event_id), None)

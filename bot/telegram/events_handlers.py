@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot.engine import Button, Reply
 from bot.engine.render import rtl
 from bot.events.actions import PREFIXES, ActionResult
+from bot.events.checklist_flow import parse_moving_date
 from bot.events.feeds import REFRESH_INTERVAL
 from bot.events.model import AUDIENCES
 from bot.events.reminders import Delivery
@@ -35,6 +36,7 @@ from bot.events.render import events_provider
 from bot.events.setup import EventsKit, build_events
 from bot.i18n import translator
 from bot.settings import Settings
+from bot.telegram.private import _answer_query as answer_query
 from bot.telegram.send import send_replies, send_text
 from bot.telegram.services import SERVICES_KEY, Services, person_of, services
 
@@ -137,12 +139,14 @@ async def _after_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A message that is only a date, from someone with a checklist, is their moving-in date."""
     s = services(context)
+    kit = _kit(s)
+    if parse_moving_date(update.effective_message.text or "", today=now(kit).date()) is None:
+        return  # the usual case: a question for the engine, no database read here
     user_id = update.effective_user.id
     ticket = await s.storage.tickets.open_for(user_id)
     if ticket is not None and ticket.staff_chat_id is not None:
         return  # in a conversation with staff: everything goes to them
     _user, lang = await _who(s, update)
-    kit = _kit(s)
     result = await kit.actions.moving_date_text(
         update.effective_message.text or "", user_id=user_id, chat_id=user_id, lang=lang, now=now(kit)
     )
@@ -157,14 +161,14 @@ async def _on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat = update.effective_chat
     query = update.callback_query
     if chat is not None and chat.type != "private":
-        await _answer(query, None)
+        await answer_query(update, None)
         raise ApplicationHandlerStop
     user_id, lang = await _who(s, update)
     kit = _kit(s)
     result: ActionResult = await kit.actions.handle(
         query.data or "", user_id=user_id, chat_id=user_id, lang=lang, now=now(kit)
     )
-    await _answer(query, result.notice)
+    await answer_query(update, result.notice[:NOTICE_LIMIT] if result.notice else None)
     if result.document is not None:
         document = result.document
         await context.bot.send_document(
@@ -175,13 +179,6 @@ async def _on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if result.replies:
         await _send(context.bot, user_id, result.replies, lang)
     raise ApplicationHandlerStop
-
-
-async def _answer(query, text: str | None) -> None:
-    try:
-        await query.answer(text[:NOTICE_LIMIT] if text else None)
-    except BadRequest as error:  # too old to answer: nothing the person would notice
-        log.info("callback query not answered: %s", error)
 
 
 async def _on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
