@@ -7,7 +7,9 @@ from dataclasses import dataclass
 __all__ = ["AMBIGUITY_MARGIN", "Candidate", "Example", "MatchResult"]
 
 #: Two intents whose scores are closer than this are too close to choose between: ask the person.
-AMBIGUITY_MARGIN = 0.03
+#: On CLINC150 val (in scope) a gap below 0.05 occurs for 5% of questions, and there the top intent
+#: is right only 39% of the time (the top two hold the answer 72%); above it, 96%.
+AMBIGUITY_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
