@@ -116,6 +116,7 @@ def measure(*, people: int = PEOPLE) -> dict:
             result["share_of_ceiling"] = round(people / elapsed / OVERALL_PER_SECOND, 3)
             result["sends"] = len([1 for m, _ in fake.calls if m == "sendMessage"])
             result["refused_sends"] = len(fake.refused)
+            result["refused_examples"] = [f"{m}: {why}" for m, _, why in fake.refused[:3]]
             result["rss_after_burst_mb"] = round(_rss_mb(bot.pid), 1)
             result["unanswered"] = people - _answered(fake, ids)
         finally:

@@ -86,7 +86,8 @@ async def test_staff_group_without_topics_uses_replies(tmp_path):
     try:
         async with running_bot(settings_for(tmp_path, fake), fake):
             fake.user_says(PERSON, "/human", lang="de")
-            await fake.wait_until(lambda: fake.sent_to(STAFF_CHAT_ID))
+            # The person is told what happens next once the ticket is fully recorded.
+            await fake.wait_until(lambda: len(fake.sent_to(PERSON)) >= 2)
             header = fake.sent_to(STAFF_CHAT_ID)[0]
             assert "message_thread_id" not in header
             fake.staff_says("Guten Tag, wie können wir helfen?", reply_to=header["message_id"])

@@ -29,13 +29,50 @@ class SchemaError(RuntimeError):
     """The database is newer than this code, or the migrations list is inconsistent."""
 
 
+class _WriteLock:
+    """A FIFO lock where urgent writers go ahead of the queue (not ahead of the current holder).
+
+    Recording what was just sent to Telegram must not wait behind a queue of routine writes:
+    the shorter that moment, the smaller the chance a crash repeats a message.
+    """
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: list[asyncio.Future] = []
+        self._normal: list[asyncio.Future] = []
+
+    async def acquire(self, *, urgent: bool = False) -> None:
+        if not self._held and not self._urgent and not self._normal:
+            self._held = True
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        (self._urgent if urgent else self._normal).append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed over just as we were cancelled: pass it on
+            else:
+                (self._urgent if urgent else self._normal).remove(waiter)
+            raise
+
+    def release(self) -> None:
+        for queue in (self._urgent, self._normal):
+            while queue:
+                waiter = queue.pop(0)
+                if not waiter.done():
+                    waiter.set_result(None)  # ownership passes directly; _held stays True
+                    return
+        self._held = False
+
+
 class Database:
     """An open database. Use :meth:`open` and :meth:`close` (or ``async with``)."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
-        self._lock = asyncio.Lock()
+        self._lock = _WriteLock()
 
     @classmethod
     async def open(
@@ -87,9 +124,13 @@ class Database:
                 await conn.execute(f"PRAGMA user_version = {migration.version}")
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
-        async with self._lock:
+    async def write(self, *, urgent: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction: committed when the block ends, rolled back if it raises.
+
+        ``urgent`` writes go ahead of the queued ones.
+        """
+        await self._lock.acquire(urgent=urgent)
+        try:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -97,6 +138,8 @@ class Database:
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
+        finally:
+            self._lock.release()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._conn.execute(sql, tuple(params)) as cursor:
@@ -110,9 +153,9 @@ class Database:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+    async def execute(self, sql: str, params: Iterable[Any] = (), *, urgent: bool = False) -> int:
         """A single write statement in its own transaction; returns the last row id."""
-        async with self.write() as conn:
+        async with self.write(urgent=urgent) as conn:
             cursor = await conn.execute(sql, tuple(params))
             return cursor.lastrowid or 0
 

@@ -158,4 +158,5 @@ class SendJournal:
             "INSERT OR REPLACE INTO sent_journal(update_id, seq, endpoint, result)"
             " VALUES (?, ?, ?, ?)",
             (update_id, seq, endpoint, json.dumps(result)),
+            urgent=True,
         )

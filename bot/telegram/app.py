@@ -10,6 +10,7 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Callable
 
 from telegram.ext import (
     AIORateLimiter,
@@ -27,13 +28,13 @@ from bot.engine import Engine
 from bot.hours import StaffHours
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import events_handlers, private, staff
+from bot.telegram import private, staff
 from bot.telegram.commands import register_commands
 from bot.telegram.inbox import POLL_TIMEOUT, UpdateWorker, poll, record_error, serve_webhook
 from bot.telegram.journal import JournalingRequest
 from bot.telegram.services import SERVICES_KEY, Services
 
-__all__ = ["build_application", "configure_logging", "run", "serve"]
+__all__ = ["build_application", "configure_logging", "equip", "new_application", "run", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,13 @@ def configure_logging(level: int = logging.INFO) -> None:
 def build_application(settings: Settings, engine: Engine, storage: Storage,
                       *, hours: StaffHours | None = None) -> Application:
     """The Application with our handlers; no PTB updater (our intake stores updates first)."""
-    kb = engine.kb
+    application = new_application(settings)
+    equip(application, settings, engine, storage, hours=hours)
+    return application
+
+
+def new_application(settings: Settings) -> Application:
+    """The Application and its bot (rate limiter, journal), without handlers yet."""
     bot = ExtBot(
         token=settings.token,
         base_url=settings.bot_api_url,
@@ -70,7 +77,13 @@ def build_application(settings: Settings, engine: Engine, storage: Storage,
             max_retries=MAX_RETRIES,
         ),
     )
-    application = ApplicationBuilder().bot(bot).updater(None).build()
+    return ApplicationBuilder().bot(bot).updater(None).build()
+
+
+def equip(application: Application, settings: Settings, engine: Engine, storage: Storage,
+          *, hours: StaffHours | None = None) -> None:
+    """Give the Application what handlers need and register them."""
+    kb = engine.kb
     application.bot_data[SERVICES_KEY] = Services(
         engine=engine,
         storage=storage,
@@ -79,8 +92,6 @@ def build_application(settings: Settings, engine: Engine, storage: Storage,
         staff_lang=kb.settings.source_language,
     )
     add_handlers(application, staff_chat_id=settings.staff_chat_id)
-    events_handlers.install(application, settings)  # /checklist, event buttons, reminders, /announce
-    return application
 
 
 def add_handlers(application: Application, *, staff_chat_id: int | None) -> None:
@@ -124,19 +135,25 @@ async def _on_membership(update, context) -> None:
     await staff.on_other_group(update, context)
 
 
-async def serve(settings: Settings, engine: Engine, *, stop: asyncio.Event,
-                first_poll: asyncio.Event | None = None) -> None:
-    """Run until ``stop`` is set: unfinished updates first, then intake (polling or webhook)."""
+async def serve(settings: Settings, engine: Engine | Callable[[], Engine], *,
+                stop: asyncio.Event, first_poll: asyncio.Event | None = None) -> None:
+    """Run until ``stop`` is set.
+
+    Intake starts first, so Telegram's updates are stored durably while the knowledge base and
+    matcher are still loading (``engine`` may be a factory, run in a thread); the worker then
+    handles them, unfinished ones from a previous run first.
+    """
     storage = await Storage.open(settings.db_path)
-    application = build_application(settings, engine, storage)
+    application = new_application(settings)
     worker = UpdateWorker(application, storage)
     tasks: list[asyncio.Task] = []
+    results: list = []
     try:
+        building = (
+            asyncio.create_task(asyncio.to_thread(engine)) if callable(engine)
+            and not isinstance(engine, Engine) else None
+        )
         await application.initialize()
-        await application.start()
-        kb = engine.kb
-        await storage.housekeeping(retention_days=settings.retention_days)
-        tasks.append(asyncio.create_task(worker.run(stop), name="worker"))
         if settings.webhook_url:
             intake = serve_webhook(application, storage, worker, stop, url=settings.webhook_url,
                                    listen=settings.listen, secret=settings.webhook_secret)
@@ -144,6 +161,17 @@ async def serve(settings: Settings, engine: Engine, *, stop: asyncio.Event,
             await application.bot.delete_webhook()
             intake = poll(application, storage, worker, stop, first_poll=first_poll)
         tasks.append(asyncio.create_task(intake, name="intake"))
+        if building is not None:
+            tasks.append(building)
+            await _until_stopped_or_failed(stop, tasks, until=building)
+            if stop.is_set():
+                return
+            engine = building.result()
+        equip(application, settings, engine, storage)
+        await application.start()
+        kb = engine.kb
+        await storage.housekeeping(retention_days=settings.retention_days)
+        tasks.append(asyncio.create_task(worker.run(stop), name="worker"))
         tasks.append(asyncio.create_task(
             register_commands(application.bot, storage, languages=kb.languages,
                               default_lang=kb.settings.source_language,
@@ -164,16 +192,22 @@ async def serve(settings: Settings, engine: Engine, *, stop: asyncio.Event,
             raise result
 
 
-async def _until_stopped_or_failed(stop: asyncio.Event, tasks: list[asyncio.Task]) -> None:
+async def _until_stopped_or_failed(stop: asyncio.Event, tasks: list[asyncio.Task], *,
+                                   until: asyncio.Task | None = None) -> None:
+    """Wait for ``stop`` (or ``until`` to finish); a task that fails sets ``stop``."""
     stopping = asyncio.ensure_future(stop.wait())
     pending = {stopping, *tasks}
-    while not stop.is_set():
-        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            if task is not stopping and task.exception() is not None:
-                stop.set()
+    try:
+        while not stop.is_set():
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not stopping and not task.cancelled() and task.exception() is not None:
+                    stop.set()
+                    return
+            if until is not None and until.done():
                 return
-    stopping.cancel()
+    finally:
+        stopping.cancel()
 
 
 async def _housekeeping(storage: Storage, settings: Settings, stop: asyncio.Event) -> None:
@@ -192,13 +226,16 @@ def run(settings: Settings) -> int:
               file=sys.stderr)
         return EXIT_NO_TOKEN
     configure_logging()
-    from bot.app_factory import build_engine
 
-    engine = build_engine(settings)
+    def engine() -> Engine:
+        from bot.app_factory import build_engine
+
+        return build_engine(settings)
+
     return asyncio.run(_main(settings, engine))
 
 
-async def _main(settings: Settings, engine: Engine) -> int:
+async def _main(settings: Settings, engine: Callable[[], Engine]) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
