@@ -143,7 +143,7 @@ def match(
 
 def kb_check(kb: KnowledgeBase, *, with_confusion: bool, out: TextIO) -> int:
     """Print the knowledge base's warnings (the loader already refused it if it had problems)."""
-    problems = scope_problems(kb.root, kb.languages)
+    problems = [*scope_problems(kb.root, kb.languages), *_events_problems(kb)]
     if problems:
         for problem in problems:
             out.write(f"{problem}\n")
@@ -159,6 +159,15 @@ def kb_check(kb: KnowledgeBase, *, with_confusion: bool, out: TextIO) -> int:
         f"{len(kb.languages)} languages, {len(warnings)} warnings\n"
     )
     return 0
+
+
+def _events_problems(kb: KnowledgeBase) -> list:
+    """Problems in the events and checklist files, when the events module is installed."""
+    try:
+        from bot.events import knowledge_problems
+    except ImportError:
+        return []
+    return list(knowledge_problems(kb))
 
 
 def kb_stats(kb: KnowledgeBase, *, as_json: bool, out: TextIO) -> int:
