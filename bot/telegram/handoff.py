@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from babel.dates import format_skeleton
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest
 
 from bot.engine import HandoffRequest, Reply
 from bot.engine.render import office_card, rtl
-from bot.i18n import format_time, language_name, translator
+from bot.i18n import format_date, format_time, language_name, translator
 from bot.storage import DIRECTION_IN, DIRECTION_OUT, Ticket
 from bot.telegram.keyboards import split_text
 from bot.telegram.send import send_text
@@ -56,8 +55,9 @@ def expectation(services: Services, lang: str, *, now: datetime | None = None) -
         return _("The staff are back today at {time} and will answer here.").format(time=at)
     if opening.date() == now.date() + timedelta(days=1):
         return _("The staff are back tomorrow at {time} and will answer here.").format(time=at)
-    skeleton = "MMMMEEEEd" if opening.date() - now.date() < timedelta(days=7) else "yMMMMEEEEd"
-    day = format_skeleton(skeleton, opening, locale=lang)
+    # Within a week the weekday says it ("Monday"); further away the full date does.
+    within_week = opening.date() - now.date() < timedelta(days=7)
+    day = format_date(opening.date(), lang, fmt="EEEE" if within_week else "full")
     return _("The staff are back on {day} at {time} and will answer here.").format(day=day, time=at)
 
 
