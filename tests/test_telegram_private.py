@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+
 import pytest
 
+from bot.storage.gaps import gaps_command
 from tests.fakebotapi import FakeBotAPI
 from tests.telegram_support import running_bot, settings_for
 
@@ -67,11 +71,17 @@ async def test_deep_link_opens_the_topic(tmp_path, fake):
     assert "Register your address" in fake.sent_to(12)[0]["text"]
 
 
-async def test_out_of_scope_offers_a_person_with_a_button(tmp_path, fake):
-    async with running_bot(settings_for(tmp_path, fake), fake):
-        fake.user_says(13, "can I bring my cat on the plane", lang="en")
-        await fake.wait_until(lambda: fake.sent_to(13))
+async def test_out_of_scope_offers_a_person_and_curators_see_the_gap(tmp_path, fake):
+    settings = settings_for(tmp_path, fake)
+    async with running_bot(settings, fake):
+        for _ in range(2):
+            fake.user_says(13, "can I bring my cat on the plane", lang="en")
+        await fake.wait_until(lambda: len(fake.sent_to(13)) >= 2)
     assert "h:yes" in [b.get("callback_data") for b in _buttons(fake.sent_to(13)[0])]
+    out = io.StringIO()
+    assert await asyncio.to_thread(gaps_command, settings, out=out) == 0  # `kb gaps`
+    line = out.getvalue().splitlines()[0]
+    assert "can I bring my cat on the plane" in line and line.split()[0] == "2"
 
 
 async def test_sticker_photo_voice_are_answered_politely(tmp_path, fake):

@@ -59,3 +59,12 @@ def test_friday_evening_before_a_holiday_skips_it():
 def test_during_staff_hours_no_day_is_promised():
     note = expectation(_services(), "en", now=datetime(2026, 12, 1, 10, 0, tzinfo=BERLIN))
     assert "Monday" not in note and "tomorrow" not in note
+
+
+def test_run_without_a_token_exits_2_with_one_line_pointing_to_chat(capsys):
+    from bot.settings import Settings
+    from bot.telegram.app import run
+
+    assert run(Settings()) == 2
+    err = capsys.readouterr().err.strip()
+    assert "TELEGRAM_BOT_TOKEN" in err and "welcomebot chat" in err and "\n" not in err
