@@ -25,7 +25,8 @@ def build_matcher(kb: KnowledgeBase, *, cache_dir: Path | None = None) -> Matche
     if problems or place_problems:
         raise KnowledgeError([*problems, *place_problems])
     matcher = cached_build([*kb.examples(), *unknowns], cache_dir=cache_dir)
-    return ScopedMatcher(matcher, places) if places or unknowns else matcher
+    nationwide = [i.id for i in kb.intents.values() if i.nationwide]
+    return ScopedMatcher(matcher, places, nationwide=nationwide) if places or unknowns else matcher
 
 
 def build_engine(settings: Settings, *, kb: KnowledgeBase | None = None) -> Engine:

@@ -152,9 +152,12 @@ def scope_problems(root: Path, languages: Sequence[str]) -> list[Problem]:
 class ScopedMatcher:
     """A matcher that answers "out of scope" for phrases like the known unknowns and for other places."""
 
-    def __init__(self, matcher, places: PlaceFilter | None = None) -> None:  # noqa: ANN001 - any Matcher
+    def __init__(  # noqa: ANN001 - any Matcher
+        self, matcher, places: PlaceFilter | None = None, *, nationwide: Iterable[str] = ()
+    ) -> None:
         self._matcher = matcher
         self._places = places
+        self._nationwide = frozenset(nationwide)
 
     @property
     def threshold(self) -> float:
@@ -168,7 +171,12 @@ class ScopedMatcher:
         alternatives = tuple(c for c in result.alternatives if c.intent != OUT_OF_SCOPE)
         if result.intent == OUT_OF_SCOPE:
             return replace(result, intent=None, alternatives=alternatives)
-        if result.intent is not None and self._places is not None and self._places.elsewhere_only(text):
+        if (
+            result.intent is not None
+            and result.intent not in self._nationwide
+            and self._places is not None
+            and self._places.elsewhere_only(text)
+        ):
             return replace(result, intent=None, alternatives=(Candidate(result.intent, result.score), *alternatives))
         return replace(result, alternatives=alternatives) if alternatives != result.alternatives else result
 

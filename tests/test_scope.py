@@ -74,3 +74,15 @@ def test_broken_scope_files_are_reported_with_file_and_line(tmp_path) -> None:  
     problems = [str(p) for p in scope_problems(root, ["en", "de", "ar", "uk"])]
     assert any("out_of_scope.yaml:2: unknown language 'xx'" in p for p in problems)
     assert any("out_of_scope.yaml:3:" in p and "must be a list" in p for p in problems)
+
+
+def test_nationwide_answers_hold_for_other_cities_too(tmp_path) -> None:  # noqa: ANN001
+    from bot.app_factory import build_matcher
+
+    root = write_kb(tmp_path, extra={"places.yaml": PLACES})
+    path = root / "intents/paperwork/registration.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("verified:", "nationwide: true\nverified:", 1), encoding="utf-8")
+    kb = load_knowledge(root)
+    engine = Engine(kb, build_matcher(kb))
+    response = engine.handle_text(Person(id="p"), "where do I register my address in Berlin")
+    assert response.answered and response.match.intent == "registration"

@@ -41,7 +41,8 @@ MAX_ANSWER_CHARS = 3000
 #: Answers longer than this are hard to read on a phone; curators get a warning.
 LONG_ANSWER_CHARS = 900
 
-_INTENT_KEYS = {"id", "verified", "offices", "related", "links", "action", "sources", "answers", "examples", "titles"}
+_INTENT_KEYS = {
+    "nationwide","id", "verified", "offices", "related", "links", "action", "sources", "answers", "examples", "titles"}
 _ANSWER_KEYS = {"text", "reviewed"}
 _SOURCE_KEYS = {"url", "title", "date", "note"}
 _OFFICE_KEYS = {
@@ -471,6 +472,7 @@ def _load_intent(check: _Checker, path: Path, settings: KBSettings) -> Intent | 
         sources=_sources(check, file, entry),
         titles=MappingProxyType({str(k): str(v) for k, v in titles_raw.items()}),
         example_lines=MappingProxyType(example_lines),
+        nationwide=_flag(check, file, entry, "nationwide"),
     )
     if "verified" not in entry:
         check.error(
@@ -482,6 +484,14 @@ def _load_intent(check: _Checker, path: Path, settings: KBSettings) -> Intent | 
     # Remember positions for cross-checks done after every file is read.
     check.positions[intent_id] = (file, entry)
     return intent
+
+
+def _flag(check: _Checker, file: str, entry: YamlMap, key: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        check.error(file, entry.line_of(key), f"{key!r} must be true or false")
+        return False
+    return value
 
 
 def _cross_check(check: _Checker, intents: dict[str, Intent], offices: dict[str, tuple[Office, str, int]]) -> None:

@@ -105,6 +105,9 @@ class Intent:
     action: str | None = None
     sources: tuple[Source, ...] = ()
     titles: Mapping[str, str] = field(default_factory=dict)
+    #: The answer holds anywhere in the country (emergency numbers, the broadcasting fee), so a
+    #: question naming another city is still answered.
+    nationwide: bool = False
     #: Line of each example phrase in ``file``, parallel to ``examples`` (for curators' messages).
     example_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
