@@ -126,7 +126,7 @@ async def _on_callback(update, context) -> None:
     if chat is None or chat.type == "private":
         await private.on_callback(update, context)
     else:
-        await private._answer_query(update, None)
+        await private.answer_query(update, None)
 
 
 async def _on_membership(update, context) -> None:

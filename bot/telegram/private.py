@@ -12,6 +12,7 @@ from bot.engine import PREFIX_INTENT, Person, Response
 from bot.engine.render import rtl
 from bot.i18n import translator
 from bot.storage import Guess, PersonRecord
+from bot.telegram.commands import STAFF_COMMANDS as staff_menu
 from bot.telegram.handoff import RATE_PREFIX, contact_reply, forward_to_staff, open_ticket
 from bot.telegram.send import send_replies, send_text
 from bot.telegram.services import Services, app_language, person_of, services
@@ -19,6 +20,7 @@ from bot.telegram.services import Services, app_language, person_of, services
 __all__ = [
     "DELETE_NO",
     "DELETE_YES",
+    "answer_query",
     "on_callback",
     "on_command",
     "on_media",
@@ -157,7 +159,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 #: Commands for the staff group; in a private chat they are ignored.
-STAFF_COMMANDS = frozenset({"close", "answer", "tickets", "stats"})
+STAFF_COMMANDS = frozenset(name for name, _ in staff_menu)
 
 
 async def _ask_delete(context: ContextTypes.DEFAULT_TYPE, update: Update, lang: str) -> None:
@@ -173,7 +175,7 @@ async def _ask_delete(context: ContextTypes.DEFAULT_TYPE, update: Update, lang: 
     await context.bot.send_message(update.effective_user.id, rtl(text, lang), reply_markup=markup)
 
 
-async def _answer_query(update: Update, text: str | None = None) -> None:
+async def answer_query(update: Update, text: str | None = None) -> None:
     try:
         await update.callback_query.answer(text)
     except BadRequest as error:  # too old to answer: nothing the person would notice
@@ -190,7 +192,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     _ = translator(lang).gettext
     user_id = update.effective_user.id
     if data == DELETE_YES:
-        await _answer_query(update)
+        await answer_query(update)
         ticket = await s.storage.tickets.open_for(user_id)
         if ticket is not None and ticket.staff_chat_id is not None:
             staff_ = translator(s.staff_lang).gettext
@@ -205,7 +207,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                                                   lang))
         return
     if data == DELETE_NO:
-        await _answer_query(update)
+        await answer_query(update)
         await send_text(context.bot, user_id, rtl(_("All right, nothing was deleted."), lang))
         return
     if data.startswith(RATE_PREFIX):
@@ -215,8 +217,12 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             ok = 1 <= stars <= 3 and await s.storage.tickets.rate(ticket_id, user_id, stars)
         except ValueError:
             pass
-        await _answer_query(update, _("Thank you for your feedback!") if ok
+        await answer_query(update, _("Thank you for your feedback!") if ok
                             else _("Sorry, this button is no longer valid."))
         return
-    await _answer_query(update)
+    await answer_query(update)
     await respond(s, context, update, record, s.engine.handle_action(person, data))
+
+
+#: Older name, still imported by bot.telegram.events_handlers.
+_answer_query = answer_query
