@@ -17,7 +17,7 @@ def run() -> list[Row]:
     rows = []
     for stem, label, published in TESTS:
         test = load(folder / f"{stem}.jsonl")
-        cli = run_cli(train, test)
+        cli = run_cli(train, test)  # default cut-off: a below-cut-off answer counts as wrong
         gold = [q["intent"] for q in test]
         predicted = [p["intent"] or "" for p in cli.predictions]
         accuracy = sum(g == p for g, p in zip(gold, predicted, strict=False)) / len(test)

@@ -77,9 +77,10 @@ def run_cli(examples: Path, questions: Sequence[dict], *, calibrate: Path | None
     process = subprocess.Popen(
         command, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    # communicate() would reap the child and lose its resource usage: write, read, then wait4.
+    peak = _PeakWatcher(process.pid)
     out, err = _communicate(process, stdin)
-    _, status, usage = os.wait4(process.pid, 0)
+    peak.stop()
+    _, status, _usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
@@ -87,7 +88,43 @@ def run_cli(examples: Path, questions: Sequence[dict], *, calibrate: Path | None
     predictions = [json.loads(line) for line in out.decode("utf-8").splitlines() if line.strip()]
     if len(predictions) != len(questions):
         raise RuntimeError(f"{len(questions)} questions in, {len(predictions)} answers out")
-    return CliRun(predictions=predictions, seconds=seconds, peak_mb=usage.ru_maxrss / 1024)
+    return CliRun(predictions=predictions, seconds=seconds, peak_mb=peak.peak_mb)
+
+
+class _PeakWatcher:
+    """Samples the child's VmHWM (its own high-water mark since exec) until it finishes.
+
+    `ru_maxrss` from wait4 is no good here: Linux carries the forked parent's high-water mark
+    across exec, so every child would report the benchmark process's own size.
+    """
+
+    INTERVAL_S = 0.05
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self._path = Path(f"/proc/{pid}/status")
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        try:
+            for line in self._path.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+
+    def _watch(self) -> None:
+        while not self._done.wait(self.INTERVAL_S):
+            self._sample()
+
+    def stop(self) -> None:
+        self._sample()
+        self._done.set()
+        self._thread.join()
 
 
 def _communicate(process: subprocess.Popen, data: bytes) -> tuple[bytes, bytes]:

@@ -21,7 +21,7 @@ def run() -> list[Row]:
     folder = data_dir() / "clinc150"
     train, test_path = folder / "train.jsonl", folder / "test.jsonl"
     test = load(test_path)
-    ours = run_cli(train, test)
+    ours = run_cli(train, test, calibrate=folder / "val.jsonl")
     in_scope = [(p["intent"] == q["intent"]) for p, q in zip(ours.predictions, test, strict=False) if q["intent"]]
 
     started = time.perf_counter()

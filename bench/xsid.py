@@ -33,7 +33,7 @@ def run() -> list[Row]:
     for lang in LANGUAGES:
         train = folder / f"{lang}.train.jsonl"
         test = load(folder / f"{lang}.test.jsonl")
-        cli = run_cli(train, test)
+        cli = run_cli(train, test)  # default cut-off: a below-cut-off answer counts as wrong
         accuracy = sum(p["intent"] == q["intent"] for p, q in zip(cli.predictions, test, strict=False)) / len(test)
         scores[lang] = accuracy
         speed = latency(train, [q["text"] for q in test])

@@ -207,8 +207,8 @@ class Matcher:
         """Choose the cut-off that gets the most labelled questions right, set and return it.
 
         A question counts as right when it is matched to its intent above the cut-off, or, when its
-        label is None (out of scope), when its score is below the cut-off. Ties go to the middle of
-        the best range of cut-offs, so the choice does not sit on the edge of one question's score.
+        label is None (out of scope), when its score is below the cut-off. Among equally good
+        cut-offs the lowest wins; it sits halfway between two questions' scores, not on one.
         """
         pairs = list(labelled)
         if not pairs:
@@ -238,7 +238,7 @@ def choose_threshold(
     kept_right = np.concatenate([np.cumsum(right_if_kept[::-1])[::-1], [0]])
     total = cut_right + kept_right
     best_positions = np.flatnonzero(total == total.max())
-    k = int(best_positions[len(best_positions) // 2])
+    k = int(best_positions[0])  # equal accuracy: the lower cut-off answers more people
     edges = np.concatenate([[0.0], score, [1.0]])
     low, high = edges[k], edges[k + 1]
     if k == 0:
