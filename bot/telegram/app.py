@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from telegram.ext import (
     AIORateLimiter,
@@ -24,15 +25,19 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.engine import Engine
-from bot.hours import StaffHours
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import events_handlers, private, staff
 from bot.telegram.commands import register_commands
 from bot.telegram.inbox import POLL_TIMEOUT, UpdateWorker, poll, record_error, serve_webhook
 from bot.telegram.journal import JournalingRequest
-from bot.telegram.services import SERVICES_KEY, Services
+from bot.telegram.services import SERVICES_KEY
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+    from bot.hours import StaffHours
+
+# The handlers, the engine and the matcher (scikit-learn) are imported only once the bot is
+# already polling: start-up to first poll stays short, and nothing sent meanwhile is lost.
 
 __all__ = ["build_application", "configure_logging", "equip", "new_application", "run", "serve"]
 
@@ -84,6 +89,10 @@ def new_application(settings: Settings) -> Application:
 def equip(application: Application, settings: Settings, engine: Engine, storage: Storage,
           *, hours: StaffHours | None = None) -> None:
     """Give the Application what handlers need and register them."""
+    from bot.hours import StaffHours
+    from bot.telegram import events_handlers
+    from bot.telegram.services import Services
+
     kb = engine.kb
     application.bot_data[SERVICES_KEY] = Services(
         engine=engine,
@@ -97,6 +106,8 @@ def equip(application: Application, settings: Settings, engine: Engine, storage:
 
 
 def add_handlers(application: Application, *, staff_chat_id: int | None) -> None:
+    from bot.telegram import private, staff
+
     message = filters.UpdateType.MESSAGE
     in_private = filters.ChatType.PRIVATE & message
     application.add_handler(MessageHandler(in_private & filters.COMMAND, private.on_command))
@@ -122,6 +133,8 @@ def add_handlers(application: Application, *, staff_chat_id: int | None) -> None
 
 
 async def _on_callback(update, context) -> None:
+    from bot.telegram import private
+
     chat = update.effective_chat
     if chat is None or chat.type == "private":
         await private.on_callback(update, context)
@@ -130,6 +143,8 @@ async def _on_callback(update, context) -> None:
 
 
 async def _on_membership(update, context) -> None:
+    from bot.telegram import staff
+
     services = context.application.bot_data[SERVICES_KEY]
     chat = update.effective_chat
     if chat is None or chat.type == "private" or chat.id == services.staff_chat_id:
@@ -152,8 +167,7 @@ async def serve(settings: Settings, engine: Engine | Callable[[], Engine], *,
     results: list = []
     try:
         building = (
-            asyncio.create_task(asyncio.to_thread(engine)) if callable(engine)
-            and not isinstance(engine, Engine) else None
+            asyncio.create_task(asyncio.to_thread(engine)) if not hasattr(engine, "kb") else None
         )
         await application.initialize()
         if settings.webhook_url:

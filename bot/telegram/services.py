@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import User
 from telegram.ext import ContextTypes
 
-from bot.engine import Engine, Person
-from bot.hours import StaffHours
 from bot.storage import PersonRecord, Storage
+
+if TYPE_CHECKING:  # heavy (the matcher): imported by the handlers once the engine is built
+    from bot.engine import Engine, Person
+    from bot.hours import StaffHours
 
 __all__ = ["SERVICES_KEY", "Services", "person_of", "services"]
 
@@ -46,6 +48,8 @@ def app_language(user: User | None) -> str | None:
 
 def person_of(user: User, record: PersonRecord | None) -> Person:
     """The engine's view of a Telegram user, with what we stored about them."""
+    from bot.engine import Person
+
     return Person(
         id=f"tg:{user.id}",
         chosen_lang=record.chosen_lang if record else None,
