@@ -49,6 +49,10 @@ async def test_messages_go_both_ways_and_survive_a_restart(tmp_path, fake):
                                            if m.get("copied_from")]) >= 2)
         fake.staff_says("Hallo! Ja, bis 8 kg in der Kabine.", thread_id=thread)
         await fake.wait_until(lambda: any("8 kg" in t for t in fake.texts_to(PERSON)))
+        before = len(fake.sent_to(PERSON))
+        fake.user_says(PERSON, "/human", lang="uk")  # already in touch: no second ticket
+        await fake.wait_until(lambda: len(fake.sent_to(PERSON)) > before)
+        assert len(fake.topics) == 1
     copies = [m for m in fake.sent_to(STAFF_CHAT_ID) if m.get("copied_from")]
     assert all(m["message_thread_id"] == thread for m in copies)
     assert any("photo" in m for m in copies)
@@ -78,6 +82,9 @@ async def test_messages_go_both_ways_and_survive_a_restart(tmp_path, fake):
         fake.staff_says("/tickets")
         await fake.wait_until(lambda: any("No open tickets" in t
                                           for t in fake.texts_to(STAFF_CHAT_ID)))
+    stats = [t for t in fake.texts_to(STAFF_CHAT_ID) if t.startswith("Last 7 days")][0]
+    assert "Questions: 2" in stats and "Handed to staff: 1" in stats
+    assert "Median time to the first staff reply" in stats and "no replies yet" not in stats
     assert not fake.refused
 
 

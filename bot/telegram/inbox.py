@@ -17,7 +17,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.storage import STATE_FAILED, InboxItem, Storage
@@ -136,6 +136,11 @@ class UpdateWorker:
             self._retry_at.pop(item.update_id, None)
             if self._on_done:
                 self._on_done(item.update_id)
+            return
+        if all(isinstance(e, Forbidden) for e in scope.errors):
+            # The person blocked the bot or left: nothing more can be done for this update.
+            log.info("update %d: %s", item.update_id, scope.errors[0])
+            await inbox.finish(item.update_id, state=STATE_FAILED)
             return
         await inbox.attempt(item.update_id)
         attempts = item.attempts + 1

@@ -140,6 +140,13 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     elif command == "privacy":
         response = engine.privacy(person)
     elif command == "human":
+        ticket = await s.storage.tickets.open_for(update.effective_user.id)
+        if ticket is not None and ticket.staff_chat_id is not None:
+            _ = translator(ticket.lang).gettext
+            await send_text(context.bot, update.effective_user.id, rtl(
+                _("You are already in touch with the staff: just write here and they will read "
+                  "it."), ticket.lang))
+            return
         response = engine.request_person(person, question=" ".join(args) or None)
     elif command == "events":
         intent = engine.kb.intent_with_action("events")
