@@ -127,15 +127,17 @@ class SendJournal:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def lookup(self, update_id: int, seq: int) -> tuple[bool, Any]:
-        """(False, None): never attempted; (True, None): attempted, outcome unknown;
-        (True, result): done."""
+    async def lookup(self, update_id: int, seq: int, endpoint: str | None = None
+                     ) -> tuple[bool, Any]:
+        """(False, None): never attempted (or, with ``endpoint``, a different call had this
+        number); (True, None): attempted, outcome unknown; (True, result): done."""
         row = await self._db.fetchone(
-            "SELECT result FROM sent_journal WHERE update_id = ? AND seq = ?", (update_id, seq)
+            "SELECT endpoint, result FROM sent_journal WHERE update_id = ? AND seq = ?",
+            (update_id, seq),
         )
-        if row is None:
+        if row is None or (endpoint is not None and row[0] != endpoint):
             return False, None
-        return True, (None if row[0] is None else json.loads(row[0]))
+        return True, (None if row[1] is None else json.loads(row[1]))
 
     async def get(self, update_id: int, seq: int) -> Any | None:
         return (await self.lookup(update_id, seq))[1]

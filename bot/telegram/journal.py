@@ -69,7 +69,8 @@ class JournalingRequest(HTTPXRequest):
         journal = scope.journal
         seq = scope.seq
         scope.seq += 1
-        found, result = await journal.lookup(scope.update_id, seq)
+        # A replay that took another path (say, the ticket was already open) gets no stale result.
+        found, result = await journal.lookup(scope.update_id, seq, endpoint)
         if found and result is not None:
             log.info("update %d: call %d (%s) was made before a restart", scope.update_id, seq,
                      endpoint)
