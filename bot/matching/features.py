@@ -1,104 +1,184 @@
-"""Text -> sparse vector: character n-grams (morphology, typos, scripts without spaces) stacked
-with word n-grams (meaning), both TF-IDF with sublinear term frequency, L2-normalised together.
+"""Text -> sparse vector: character n-grams (morphology, typos) stacked with word n-grams (meaning),
+both TF-IDF with sublinear term frequency, L2-normalised together.
 
-scikit-learn fits the vocabularies and weights the example matrix; single questions are vectorised
-by `vector` in plain Python with the same analysers and weights, because scikit-learn's per-call
-input validation costs milliseconds, far more than the arithmetic of one short question.
+Written with numpy and scipy only, no scikit-learn: a bot that loads a pickled matcher then never
+imports scikit-learn (tens of megabytes of memory), and a whole batch of questions is vectorised in
+one pass into one sparse matrix, so matching is a few sparse matrix products.
+
+Per script:
+- Latin, Cyrillic, Arabic, ...: character 2-4-grams inside each word padded with spaces (stems,
+  endings, typos), word unigrams and bigrams ("tax id" is not "id card").
+- Chinese and Japanese (no spaces between words): every character is also a character feature
+  (one character is often a word), and the words are the overlapping character bigrams.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
-__all__ = ["FeatureSpace"]
+__all__ = ["FeatureSpace", "analyse"]
 
-#: Character n-grams inside word boundaries: 1-4 characters carry stems and endings in every script
-#: (single characters matter for Chinese and Japanese, where one character is often a word).
-CHAR_NGRAMS = (1, 4)
-#: Word unigrams and bigrams: "tax id" and "id card" differ where their characters do not.
-WORD_NGRAMS = (1, 2)
+#: Character n-gram lengths inside words padded with spaces.
+CHAR_NGRAMS = (2, 4)
 #: Share of the vector's squared length given to the character part (the word part gets the rest).
 CHAR_WEIGHT = 0.6
-#: Words of one character count too ("I", Chinese and Japanese words, digits).
-WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
+#: Unicode ranges of scripts written without spaces between words: CJK ideographs, kana, Hangul
+#: syllables are treated the same (a character bigram is a "word").
+_UNSPACED_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xAC00, 0xD7AF))
+_WORD_MARK = "\x02"  # keeps word grams apart from character grams in one dictionary
+#: Words whose grams are remembered between calls (cleared when full): people reuse words.
+_CACHE_WORDS = 200_000
 
 
-class _Part:
-    """One fitted vectoriser, reduced to what a single question needs: analyser, vocabulary, idf."""
+def _unspaced(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _UNSPACED_RANGES)
 
-    def __init__(self, vectorizer: TfidfVectorizer, offset: int, scale: float) -> None:
-        self.analyse: Callable[[str], list[str]] = vectorizer.build_analyzer()
-        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
-        self.idf = vectorizer.idf_.astype(np.float64)
-        self.offset = offset
-        self.scale = scale
 
-    def weights(self, text: str) -> tuple[list[int], list[float]]:
-        counts = Counter(self.analyse(text))
-        indices, values = [], []
-        vocabulary, idf = self.vocabulary, self.idf
-        for gram, count in counts.items():
-            index = vocabulary.get(gram)
-            if index is not None:
-                indices.append(index)
-                values.append((1.0 + math.log(count)) * idf[index])
-        if values:
-            norm = math.sqrt(sum(v * v for v in values))
-            values = [v / norm * self.scale for v in values]
-            indices = [i + self.offset for i in indices]
-        return indices, values
+def _split_runs(word: str) -> list[tuple[str, bool]]:
+    """A word as runs of spaced-script and unspaced-script characters (Chinese mixed with "WiFi")."""
+    runs: list[tuple[str, bool]] = []
+    start = 0
+    kind = _unspaced(word[0])
+    for i in range(1, len(word)):
+        k = _unspaced(word[i])
+        if k != kind:
+            runs.append((word[start:i], kind))
+            start, kind = i, k
+    runs.append((word[start:], kind))
+    return runs
+
+
+def _word_parts(word: str) -> tuple[list[str], list[str]]:
+    """(tokens, character grams) of one whitespace-separated word."""
+    runs = [(word, False)] if word.isascii() else _split_runs(word)
+    tokens: list[str] = []
+    chars: list[str] = []
+    low, high = CHAR_NGRAMS
+    for run, unspaced in runs:
+        if unspaced:
+            chars.extend(run)
+            tokens.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+            continue
+        tokens.append(run)
+        padded = f" {run} "
+        size = len(padded)
+        for n in range(low, min(high, size) + 1):
+            chars.extend(padded[i : i + n] for i in range(size - n + 1))
+    return tokens, chars
+
+
+def analyse(text: str) -> tuple[list[str], list[str]]:
+    """(character grams, word grams) of one normalised text."""
+    chars: list[str] = []
+    tokens: list[str] = []
+    for word in text.split():
+        word_tokens, word_chars = _word_parts(word)
+        tokens.extend(word_tokens)
+        chars.extend(word_chars)
+    return chars, _word_grams(tokens)
+
+
+def _word_grams(tokens: list[str]) -> list[str]:
+    words = [_WORD_MARK + t for t in tokens]
+    words.extend(f"{_WORD_MARK}{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    return words
 
 
 class FeatureSpace:
-    """Fitted vectorisers; `matrix` holds the example phrases, `vector` maps one more text."""
+    """Vocabulary and idf weights fitted on the example phrases; `transform` maps any texts."""
 
-    def __init__(self, texts: Sequence[str], *, char_weight: float = CHAR_WEIGHT) -> None:
-        chars = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=CHAR_NGRAMS,
-            sublinear_tf=True,
-            lowercase=False,  # the texts are normalised already
-            dtype=np.float32,
-        )
-        words = TfidfVectorizer(
-            analyzer="word",
-            ngram_range=WORD_NGRAMS,
-            sublinear_tf=True,
-            lowercase=False,
-            token_pattern=WORD_TOKEN_PATTERN,
-            dtype=np.float32,
-        )
-        char_scale, word_scale = char_weight**0.5, (1.0 - char_weight) ** 0.5
-        char_matrix = chars.fit_transform(texts)
-        word_matrix = words.fit_transform(texts)
-        stacked = sp.hstack([char_matrix * char_scale, word_matrix * word_scale], format="csr")
-        self.matrix: sp.csr_matrix = normalize(stacked, copy=False).astype(np.float32)
-        self._parts = (
-            _Part(chars, 0, char_scale),
-            _Part(words, char_matrix.shape[1], word_scale),
-        )
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, n_char: int, char_weight: float) -> None:
+        self._vocabulary = vocabulary
+        self._idf = idf.astype(np.float32)
+        # per feature: the part's scale (character part or word part)
+        scale = np.full(len(idf), (1.0 - char_weight) ** 0.5, dtype=np.float32)
+        scale[:n_char] = char_weight**0.5
+        self._part_scale = scale
+        self._n_char = n_char
+        self._cache: dict[str, tuple[list[str], list[int]]] = {}
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_cache"] = {}  # rebuilt as words are seen; not worth storing
+        return state
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], *, char_weight: float = CHAR_WEIGHT) -> tuple[FeatureSpace, sp.csr_matrix]:
+        """The feature space of `texts` and their matrix (one L2-normalised row per text)."""
+        words = {word for text in texts for word in text.split()}
+        char_grams: set[str] = set()
+        word_grams: set[str] = set()
+        for word in words:
+            char_grams.update(_word_parts(word)[1])
+        for text in texts:
+            tokens: list[str] = []
+            for word in text.split():
+                tokens.extend(_word_parts(word)[0])
+            word_grams.update(_word_grams(tokens))
+        chars_sorted = sorted(char_grams)
+        vocabulary = {gram: i for i, gram in enumerate(chars_sorted)}
+        vocabulary.update({gram: len(chars_sorted) + i for i, gram in enumerate(sorted(word_grams))})
+        space = cls(vocabulary, np.ones(len(vocabulary)), len(chars_sorted), char_weight)
+        rows, cols, counts = space._counts(texts)
+        df = np.bincount(cols, minlength=len(vocabulary)).astype(np.float64)
+        idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0  # smoothed, as scikit-learn's TfidfVectorizer
+        space._idf = idf.astype(np.float32)
+        space._cache.clear()
+        return space, space._weigh(rows, cols, counts, len(texts))
 
     @property
     def size(self) -> int:
-        return self.matrix.shape[1]
+        return len(self._idf)
 
-    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The (feature indices, weights) of one normalised text, L2-normalised; empty if unknown."""
-        indices: list[int] = []
-        values: list[float] = []
-        for part in self._parts:
-            part_indices, part_values = part.weights(text)
-            indices.extend(part_indices)
-            values.extend(part_values)
-        if not values:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        weights = np.asarray(values, dtype=np.float64)
-        weights /= np.linalg.norm(weights)
-        return np.asarray(indices, dtype=np.int64), weights
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """One L2-normalised row per normalised text (all zero when no gram is known)."""
+        return self._weigh(*self._counts(texts), len(texts))
+
+    def _word(self, word: str) -> tuple[list[str], list[int]]:
+        """A word's tokens and its known character grams' indices, cached per word."""
+        known = self._cache.get(word)
+        if known is None:
+            tokens, chars = _word_parts(word)
+            get = self._vocabulary.get
+            known = (tokens, [i for i in map(get, chars) if i is not None])
+            if len(self._cache) > _CACHE_WORDS:
+                self._cache.clear()
+            self._cache[word] = known
+        return known
+
+    def _counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, feature, count) triples, sorted by row then feature."""
+        get = self._vocabulary.get
+        flat: list[int] = []
+        lengths: list[int] = []
+        for text in texts:
+            before = len(flat)
+            tokens: list[str] = []
+            for word in text.split():
+                word_tokens, indices = self._word(word)
+                tokens.extend(word_tokens)
+                flat.extend(indices)
+            flat.extend(i for i in map(get, _word_grams(tokens)) if i is not None)
+            lengths.append(len(flat) - before)
+        size = max(1, len(self._vocabulary))
+        keys = np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * size + np.asarray(flat, dtype=np.int64)
+        keys, counts = np.unique(keys, return_counts=True)
+        return keys // size, keys % size, counts
+
+    def _weigh(self, rows: np.ndarray, idx: np.ndarray, counts: np.ndarray, n_rows: int) -> sp.csr_matrix:
+        """Sublinear tf-idf, each part L2-normalised and scaled, then each row normalised again."""
+        values = (1.0 + np.log(counts.astype(np.float32))) * self._idf[idx]
+        is_word = (idx >= self._n_char).astype(np.int64)
+        slot = rows * 2 + is_word  # (row, part) pairs
+        part_norm = np.sqrt(np.bincount(slot, weights=values.astype(np.float64) ** 2, minlength=2 * n_rows))
+        part_norm[part_norm == 0] = 1.0
+        values = values / part_norm[slot].astype(np.float32) * self._part_scale[idx]
+        row_norm = np.sqrt(np.bincount(rows, weights=values.astype(np.float64) ** 2, minlength=n_rows))
+        row_norm[row_norm == 0] = 1.0
+        values = (values / row_norm[rows]).astype(np.float32)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))])
+        return sp.csr_matrix((values, idx.astype(np.int32), indptr), shape=(n_rows, self.size))
