@@ -29,13 +29,16 @@ log = logging.getLogger(__name__)
 
 #: Long-polling timeout (seconds) of one getUpdates call.
 POLL_TIMEOUT = 25
-#: Updates handled at once (different chats). Enough to keep 30 sends/s busy; more would only
-#: queue in the rate limiter and delay recording what was sent.
+#: Updates handled at once (different chats). Enough to keep 30 sends/s busy. Not more: after a
+#: 429 the rate limiter holds every send, and the ones waiting then leave together; up to 16 at
+#: once stays within Telegram's burst allowance (64 made one 429 cascade into dozens).
 CONCURRENCY = 16
 #: A failing update is tried this often, then given up (logged) so it cannot block the queue.
 MAX_ATTEMPTS = 5
 #: Seconds before a transient failure (network, Telegram down) is retried; doubles each time.
 RETRY_DELAY = 2.0
+#: On SIGTERM, handlers still running after this many seconds are left for the next start.
+SHUTDOWN_GRACE = 10.0
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 _TRANSIENT = (NetworkError, TimedOut, RetryAfter)
 
@@ -85,9 +88,17 @@ class UpdateWorker:
                     task.cancel()
         await self.drain()
 
-    async def drain(self) -> None:
-        if self._tasks:
-            await asyncio.wait(set(self._tasks))
+    async def drain(self, *, grace: float = SHUTDOWN_GRACE) -> None:
+        """Let running handlers finish; after ``grace`` seconds cancel the rest (they are not
+        marked done, so the next start handles them again, the journal skipping what was sent)."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.info("stopping: %d updates left for the next start", len(pending))
+            await asyncio.wait(pending)
 
     async def _dispatch_once(self) -> int:
         items = await self._storage.inbox.todo(limit=CONCURRENCY * 4)
