@@ -121,7 +121,8 @@ def add_handlers(application: Application, *, staff_chat_id: int | None) -> None
         application.add_handler(
             MessageHandler(staff_chat & message & filters.COMMAND, staff.on_staff_command)
         )
-        application.add_handler(MessageHandler(staff_chat & message, staff.on_staff_message))
+        application.add_handler(MessageHandler(staff_chat & message & ~filters.StatusUpdate.ALL,
+                                               staff.on_staff_message))
     other_groups = filters.ChatType.GROUPS | filters.ChatType.CHANNEL
     if staff_chat is not None:
         other_groups = other_groups & ~staff_chat
