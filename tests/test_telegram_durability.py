@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakebotapi import FakeBotAPI
+from tests.fakebotapi import STAFF_CHAT_ID, FakeBotAPI
 from tests.telegram_support import write_kb
 
 PEOPLE = 60
@@ -80,3 +80,42 @@ async def test_kill_9_loses_nothing_and_answers_nobody_twice(tmp_path, fake):
     assert all(c == 1 for c in counts.values()), {p: c for p, c in counts.items() if c != 1}
     assert not fake.refused
     assert fake.token not in log.read_text(), "the token must never be logged"
+
+
+async def test_staff_replies_confirmed_to_telegram_but_unhandled_survive_kill_9(tmp_path, fake):
+    """Telegram forgets updates once the offset moves past them; the inbox must not."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "WELCOMEBOT_BOT_API_URL": fake.base_url,
+        "WELCOMEBOT_DB": str(tmp_path / "db" / "bot.sqlite3"),
+        "WELCOMEBOT_KNOWLEDGE": str(write_kb(tmp_path / "kb")),
+        "WELCOMEBOT_STAFF_CHAT_ID": str(STAFF_CHAT_ID),
+    }
+    log = tmp_path / "bot.log"
+    person = 77
+    bot = _start(env, log)
+    try:
+        fake.user_says(person, "/human", lang="vi")
+        await fake.wait_until(lambda: len(fake.sent_to(person)) >= 2, timeout=240,
+                              what="ticket opened")
+        thread = next(iter(fake.topics))
+        fake.hold()  # the bot still fetches updates, but nothing it sends gets through
+        replies = [fake.staff_says(f"Reply {n} from staff", thread_id=thread)["update_id"]
+                   for n in range(3)]
+        await fake.wait_until(lambda: fake.confirmed_up_to >= max(replies), timeout=60,
+                              what="Telegram told the updates arrived")
+        bot.send_signal(signal.SIGKILL)
+        bot.wait()
+        fake.release(drop=True)
+        bot = _start(env, log)
+        await fake.wait_until(
+            lambda: sum("Reply" in t for t in fake.texts_to(person)) >= 3, timeout=240,
+            what="staff replies relayed after the restart")
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(timeout=30) == 0
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+    relayed = [t for t in fake.texts_to(person) if "Reply" in t]
+    assert len(relayed) == 3 and all(f"Reply {n} from staff" in relayed[n] for n in range(3))
