@@ -66,6 +66,11 @@ async def test_messages_go_both_ways_and_survive_a_restart(tmp_path, fake):
         fake.staff_says("/answer registration", thread_id=thread)
         await fake.wait_until(lambda: any("Зареєструйте адресу" in t
                                           for t in fake.texts_to(PERSON)))
+        fake.staff_says("/tickets")
+        await fake.wait_until(lambda: any(t.startswith("Open tickets")
+                                          for t in fake.texts_to(STAFF_CHAT_ID)))
+        listing = [t for t in fake.texts_to(STAFF_CHAT_ID) if t.startswith("Open tickets")][0]
+        assert "#1 · uk" in listing and f"https://t.me/c/1234567890/{thread}" in listing
         fake.staff_says("/close", thread_id=thread)
         await fake.wait_until(lambda: fake.topics[thread]["closed"])
         closing = fake.sent_to(PERSON)[-1]

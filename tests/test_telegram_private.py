@@ -56,12 +56,17 @@ async def test_start_greets_and_offers_language_picker_and_choice_is_kept(tmp_pa
         fake.press(11, "l:de", lang="uk")
         await fake.wait_until(lambda: fake.calls_of("answerCallbackQuery"))
         await fake.wait_until(lambda: len(fake.sent_to(11)) >= 3)
-    # After a restart the choice still holds: a bare "/help" comes back in German.
+    # After a restart the choice still holds.
     async with running_bot(settings, fake):
         before = len(fake.sent_to(11))
         fake.user_says(11, "/help", lang="uk")
         await fake.wait_until(lambda: len(fake.sent_to(11)) > before)
     assert not fake.refused
+    from bot.storage import Storage
+
+    storage = await Storage.open(settings.db_path)
+    assert (await storage.persons.get(11)).chosen_lang == "de"
+    await storage.close()
 
 
 async def test_deep_link_opens_the_topic(tmp_path, fake):
