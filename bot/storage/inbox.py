@@ -129,8 +129,8 @@ class SendJournal:
 
     async def lookup(self, update_id: int, seq: int, endpoint: str | None = None
                      ) -> tuple[bool, Any]:
-        """(False, None): never attempted (or, with ``endpoint``, a different call had this
-        number); (True, None): attempted, outcome unknown; (True, result): done."""
+        """(True, result) when this call was made before; (False, None) when it was not (or,
+        with ``endpoint``, a different call had this number)."""
         row = await self._db.fetchone(
             "SELECT endpoint, result FROM sent_journal WHERE update_id = ? AND seq = ?",
             (update_id, seq),
@@ -141,19 +141,6 @@ class SendJournal:
 
     async def get(self, update_id: int, seq: int) -> Any | None:
         return (await self.lookup(update_id, seq))[1]
-
-    async def begin(self, update_id: int, seq: int, endpoint: str) -> None:
-        """Mark a call as about to leave (committed before the request is sent)."""
-        await self._db.execute(
-            "INSERT OR REPLACE INTO sent_journal(update_id, seq, endpoint, result)"
-            " VALUES (?, ?, ?, NULL)",
-            (update_id, seq, endpoint),
-        )
-
-    async def forget(self, update_id: int, seq: int) -> None:
-        await self._db.execute(
-            "DELETE FROM sent_journal WHERE update_id = ? AND seq = ?", (update_id, seq)
-        )
 
     async def put(self, update_id: int, seq: int, endpoint: str, result: Any) -> None:
         await self._db.execute(
