@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -175,7 +176,7 @@ async def serve(settings: Settings, engine: Engine | Callable[[], Engine], *,
             intake = serve_webhook(application, storage, worker, stop, url=settings.webhook_url,
                                    listen=settings.listen, secret=settings.webhook_secret)
         else:
-            await application.bot.delete_webhook()
+            await _drop_webhook(application.bot)
             intake = poll(application, storage, worker, stop, first_poll=first_poll)
         tasks.append(asyncio.create_task(intake, name="intake"))
         if building is not None:
@@ -207,6 +208,14 @@ async def serve(settings: Settings, engine: Engine | Callable[[], Engine], *,
     for result in results:
         if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
             raise result
+
+
+async def _drop_webhook(bot) -> None:  # noqa: ANN001 - the Application's ExtBot
+    """Polling needs no webhook set; a server that does not know deleteWebhook is no reason to stop."""
+    try:
+        await bot.delete_webhook()
+    except TelegramError as exc:
+        log.warning("deleteWebhook failed (%s); polling anyway", exc.__class__.__name__)
 
 
 async def _until_stopped_or_failed(stop: asyncio.Event, tasks: list[asyncio.Task], *,

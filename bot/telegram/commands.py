@@ -8,6 +8,7 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
 
 from bot.i18n import N_, translator
 from bot.storage import Storage
@@ -63,8 +64,13 @@ async def register_commands(
     ).hexdigest()
     if await storage.db.get_meta(_META_KEY) == signature:
         return False
-    for commands, scope, lang in plan:
-        await bot.set_my_commands(commands, scope=scope, language_code=lang)
+    try:
+        for commands, scope, lang in plan:
+            await bot.set_my_commands(commands, scope=scope, language_code=lang)
+    except TelegramError as exc:
+        # The menus are a convenience: commands work without them, so the bot keeps running.
+        log.warning("setMyCommands failed (%s); command menus not updated", exc.__class__.__name__)
+        return False
     await storage.db.set_meta(_META_KEY, signature)
     log.info("command menus set for %d languages", len(languages))
     return True

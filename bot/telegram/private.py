@@ -56,7 +56,8 @@ async def respond(s: Services, context: ContextTypes.DEFAULT_TYPE, update: Updat
     await send_replies(context.bot, chat_id, replies)
 
     last_question = record.last_question if record else None
-    if response.question and not response.answered:
+    if response.question:
+        # kept until the next question, so "ask a person" under any answer carries it to staff
         last_question = response.question
     if handoff is not None:
         last_question = None
