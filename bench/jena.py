@@ -83,9 +83,8 @@ def main() -> int:
         print("| % | " + " | ".join(f"{100 * per_lang[lang]:.1f}" for lang in sorted(per_lang)) + " |")
         if "-v" in sys.argv:
             for question, prediction in misses:
-                print(
-                    f"  {question['lang']} {question['intent']} -> {prediction['intent']} ({prediction['score']}): {question['text']}"
-                )
+                guess, score = prediction["intent"], prediction["score"]
+                print(f"  {question['lang']} {question['intent']} -> {guess} ({score}): {question['text']}")
         print()
     return 0
 
