@@ -11,7 +11,7 @@ def run() -> list[Row]:
     folder = data_dir() / "banking77"
     train = folder / "train.jsonl"
     test = load(folder / "test.jsonl")
-    cli = run_cli(train, test)  # default cut-off: a below-cut-off answer counts as wrong
+    cli = run_cli(train, test, calibrate=train)  # no out of scope: calibrated to answer everything
     accuracy = sum(p["intent"] == q["intent"] for p, q in zip(cli.predictions, test, strict=False)) / len(test)
     speed = latency(train, [q["text"] for q in test])
     return [

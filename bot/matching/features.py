@@ -109,20 +109,20 @@ class FeatureSpace:
     @classmethod
     def fit(cls, texts: Sequence[str], *, char_weight: float = CHAR_WEIGHT) -> tuple[FeatureSpace, sp.csr_matrix]:
         """The feature space of `texts` and their matrix (one L2-normalised row per text)."""
-        words = {word for text in texts for word in text.split()}
+        parts = {word: _word_parts(word) for text in texts for word in text.split()}
         char_grams: set[str] = set()
+        for _, chars in parts.values():
+            char_grams.update(chars)
         word_grams: set[str] = set()
-        for word in words:
-            char_grams.update(_word_parts(word)[1])
         for text in texts:
-            tokens: list[str] = []
-            for word in text.split():
-                tokens.extend(_word_parts(word)[0])
-            word_grams.update(_word_grams(tokens))
+            word_grams.update(_word_grams([token for word in text.split() for token in parts[word][0]]))
         chars_sorted = sorted(char_grams)
         vocabulary = {gram: i for i, gram in enumerate(chars_sorted)}
         vocabulary.update({gram: len(chars_sorted) + i for i, gram in enumerate(sorted(word_grams))})
         space = cls(vocabulary, np.ones(len(vocabulary)), len(chars_sorted), char_weight)
+        for word, (tokens, chars) in parts.items():
+            space._cache[word] = (tokens, [vocabulary[gram] for gram in chars])
+        del parts
         rows, cols, counts = space._counts(texts)
         df = np.bincount(cols, minlength=len(vocabulary)).astype(np.float64)
         idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0  # smoothed, as scikit-learn's TfidfVectorizer

@@ -1,12 +1,12 @@
-"""Choosing the out-of-scope cut-off: from labelled questions, or from the examples alone."""
+"""Choosing the out-of-scope cut-off from labelled questions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["choose_threshold", "default_threshold"]
+__all__ = ["choose_threshold"]
 
 
 def choose_threshold(*, scores: Sequence[float], correct: Sequence[bool], in_scope: Sequence[bool]) -> float:
@@ -34,8 +34,3 @@ def choose_threshold(*, scores: Sequence[float], correct: Sequence[bool], in_sco
     if k == len(score):
         return float(min(1.0, score[-1] + 1e-6))
     return float((score[k - 1] + score[k]) / 2.0)
-
-
-def default_threshold(build: Callable, labels: np.ndarray, *, fallback: float, texts: Sequence[str]) -> float:
-    """Placeholder."""
-    return fallback
