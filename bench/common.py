@@ -64,9 +64,12 @@ def _cli_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
 
 
-def run_cli(examples: Path, questions: Sequence[dict], *, calibrate: Path | None = None) -> CliRun:
-    """Match `questions` with a matcher built from `examples` in a fresh `welcomebot match`."""
-    command = [*_cli_command(), "match", "--examples", str(examples)]
+def run_cli(examples: Path | None, questions: Sequence[dict], *, calibrate: Path | None = None) -> CliRun:
+    """Match `questions` with a matcher built from `examples` in a fresh `welcomebot match`
+    (None: the bot's own knowledge base, as the bot runs it)."""
+    command = [*_cli_command(), "match"]
+    if examples is not None:
+        command += ["--examples", str(examples)]
     if calibrate is not None:
         command += ["--calibrate", str(calibrate)]
     stdin = "".join(

@@ -153,3 +153,34 @@ def test_question_between_two_topics_is_ambiguous():
     )
     assert matcher.match("opening hours").ambiguous
     assert not matcher.match("library card").ambiguous
+
+
+def test_calibrating_without_out_of_scope_questions_answers_everything():
+    matcher = Matcher.build(_examples())
+    matcher.calibrate([("register my new address", "registration"), ("semester ticket price", "semester_ticket")])
+    assert matcher.threshold == 0.0
+    assert matcher.match("qwertz asdf").intent is not None  # nothing is out of scope for this data
+
+
+def test_calibrating_on_the_examples_themselves_keeps_unseen_wordings_answered():
+    matcher = Matcher.build(_examples())
+    own = [(e.text, e.intent) for e in _examples()]
+    matcher.calibrate([*own, ("best pizza in town", None), ("weather tomorrow", None)])
+    assert matcher.match("wher do i registr my adress").intent == "registration"
+    assert matcher.match("best pizza in town").intent is None
+
+
+def test_batch_and_single_matching_agree():
+    matcher = Matcher.build(_examples())
+    questions = ["wo melde ich meine wohnung an", "学期票要多少钱", "qwertz asdf", "?!"]
+    assert matcher.match_many(questions) == [matcher.match(q) for q in questions]
+
+
+def test_stored_matcher_answers_like_the_built_one(tmp_path):
+    import pickle
+
+    matcher = Matcher.build(_examples())
+    path = tmp_path / "matcher.pickle"
+    path.write_bytes(pickle.dumps(matcher))
+    loaded = pickle.loads(path.read_bytes())  # noqa: S301 - our own file
+    assert loaded.match("Buergerservice Oeffnungszeiten") == matcher.match("Buergerservice Oeffnungszeiten")

@@ -17,6 +17,8 @@ __all__ = ["train_one_vs_rest"]
 
 #: SVM regularisation.
 SVM_C = 1.0
+#: Intents with few examples count as much as intents with many.
+CLASS_WEIGHT = "balanced"
 #: liblinear passes over the data on large example sets (CLINC150: 3 are within 0.3 points of 20 on
 #: val, at a fraction of the time) and on small ones, where passes are cheap and convergence keeps
 #: symmetric questions symmetric.
@@ -51,10 +53,10 @@ def train_one_vs_rest(
         own = np.isin(labels, ids)
         rest = np.flatnonzero(~own)
         if len(rest) > REST_SAMPLE:
-            rest = np.random.default_rng(int(ids[0])).choice(rest, REST_SAMPLE, replace=False)
+            rest = _sample_rest(rest, labels, similarity[ids].max(axis=0), seed=int(ids[0]))
         rows = np.sort(np.concatenate([np.flatnonzero(own), rest]))
         group_labels = np.where(own[rows], labels[rows], -1)  # -1: "one of the other groups"
-        svm = LinearSVC(C=SVM_C, class_weight="balanced", max_iter=iterations)
+        svm = LinearSVC(C=SVM_C, class_weight=CLASS_WEIGHT, max_iter=iterations)
         svm.fit(data[rows], group_labels)
         coef = svm.coef_.astype(np.float32)
         bias = svm.intercept_.astype(np.float32)
@@ -69,6 +71,7 @@ def train_one_vs_rest(
     # the GIL); each group sees the other groups' examples as one "rest" label. On large example
     # sets the groups are many and the "rest" is a sample: liblinear's time grows with examples x
     # intents, and an intent's hardest negatives are mostly its own group's anyway.
+    similarity = _intent_similarity(matrix, labels, n_intents)
     threads = max(1, min(TRAINING_THREADS, os.cpu_count() or 1))
     groups = max(1, min(max(threads, -(-len(labels) // GROUP_EXAMPLES)), n_intents // 2))
     members = [np.arange(g, n_intents, groups) for g in range(groups)]
@@ -85,3 +88,26 @@ def train_one_vs_rest(
     weights = sp.csr_matrix(coef.T)
     del coef
     return weights, bias
+
+
+def _intent_similarity(matrix: sp.csr_matrix, labels: np.ndarray, n_intents: int) -> np.ndarray:
+    """Cosine similarity of the intents' mean example vectors (intents x intents)."""
+    membership = sp.csr_matrix(
+        (np.ones(len(labels), dtype=np.float32), (labels, np.arange(len(labels)))), shape=(n_intents, len(labels))
+    )
+    centroids = membership @ matrix
+    norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    centroids = sp.diags(1.0 / norms) @ centroids
+    return (centroids @ centroids.T).toarray()
+
+
+def _sample_rest(rest: np.ndarray, labels: np.ndarray, closeness: np.ndarray, *, seed: int) -> np.ndarray:
+    """REST_SAMPLE of the other groups' examples: half from the intents closest to the group (the
+    negatives that decide), half at random (so that no region of the space is unseen)."""
+    hard_budget = REST_SAMPLE // 2
+    order = np.argsort(-closeness[labels[rest]], kind="stable")
+    hard = rest[order[:hard_budget]]
+    others = rest[order[hard_budget:]]
+    easy = np.random.default_rng(seed).choice(others, REST_SAMPLE - len(hard), replace=False)
+    return np.concatenate([hard, easy])
