@@ -34,7 +34,7 @@ PEOPLE = 1000
 FIRST_POLL_TARGET_S = 3.0
 MEMORY_TARGET_MB = 200
 SHARE_TARGET = 0.8
-EVAL_FILE = Path("/work/shared/eval/jena-dev.jsonl")
+EVAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "jena-dev.jsonl"
 FALLBACK_QUESTIONS = ["Wo melde ich meine Wohnung an?", "як знайти квартиру", "怎么找房子",
                       "tìm nhà thuê ở đâu", "أين أسجل عنواني", "how do I open a bank account"]
 PERSON_BASE = 10_000_000
