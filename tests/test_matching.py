@@ -173,7 +173,11 @@ def test_calibrating_on_the_examples_themselves_keeps_unseen_wordings_answered()
 def test_batch_and_single_matching_agree():
     matcher = Matcher.build(_examples())
     questions = ["wo melde ich meine wohnung an", "学期票要多少钱", "qwertz asdf", "?!"]
-    assert matcher.match_many(questions) == [matcher.match(q) for q in questions]
+    together = matcher.match_many(questions)
+    alone = [matcher.match(q) for q in questions]
+    assert [r.intent for r in together] == [r.intent for r in alone]
+    assert [r.lang for r in together] == [r.lang for r in alone]
+    assert [r.score for r in together] == pytest.approx([r.score for r in alone], abs=1e-4)
 
 
 def test_stored_matcher_answers_like_the_built_one(tmp_path):

@@ -138,6 +138,28 @@ class FeatureSpace:
         """One L2-normalised row per normalised text (all zero when no gram is known)."""
         return self._weigh(*self._counts(texts), len(texts))
 
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(feature indices, weights) of one normalised text, as `transform` would give its row, without
+        scipy's per-call overhead (the bot matches one question at a time)."""
+        get = self._vocabulary.get
+        flat: list[int] = []
+        tokens: list[str] = []
+        for word in text.split():
+            word_tokens, indices = self._word(word)
+            tokens.extend(word_tokens)
+            flat.extend(indices)
+        flat.extend(i for i in map(get, _word_grams(tokens)) if i is not None)
+        if not flat:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        idx, counts = np.unique(np.asarray(flat, dtype=np.int64), return_counts=True)
+        values = (1.0 + np.log(counts.astype(np.float32))) * self._idf[idx]
+        is_word = idx >= self._n_char
+        char_norm = float(np.sqrt(np.dot(values[~is_word], values[~is_word]))) or 1.0
+        word_norm = float(np.sqrt(np.dot(values[is_word], values[is_word]))) or 1.0
+        values = values / np.where(is_word, word_norm, char_norm).astype(np.float32) * self._part_scale[idx]
+        values /= np.float32(np.sqrt(np.dot(values, values)) or 1.0)
+        return idx, values
+
     def _word(self, word: str) -> tuple[list[str], list[int]]:
         """A word's tokens and its known character grams' indices, cached per word."""
         known = self._cache.get(word)
