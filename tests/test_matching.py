@@ -188,3 +188,10 @@ def test_stored_matcher_answers_like_the_built_one(tmp_path):
     path.write_bytes(pickle.dumps(matcher))
     loaded = pickle.loads(path.read_bytes())  # noqa: S301 - our own file
     assert loaded.match("Buergerservice Oeffnungszeiten") == matcher.match("Buergerservice Oeffnungszeiten")
+
+
+def test_matcher_built_in_a_child_process_answers_the_same():
+    alone = Matcher.build_isolated(_examples())
+    here = Matcher.build(_examples())
+    for question in ("wo melde ich meine wohnung an", "学期票要多少钱", "qwertz asdf"):
+        assert alone.match(question) == here.match(question)

@@ -47,7 +47,7 @@ def train_one_vs_rest(
     data = matrix.astype(np.float64)  # liblinear works in double precision
     iterations = SVM_MAX_ITER if len(labels) > GROUP_EXAMPLES else SVM_MAX_ITER_SMALL
 
-    def train(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def train(ids: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
         """Weights and biases of the intents `ids`, each against its group's other examples and a
         sample of the other groups' examples."""
         own = np.isin(labels, ids)
@@ -56,16 +56,19 @@ def train_one_vs_rest(
             rest = _sample_rest(rest, labels, similarity[ids].max(axis=0), seed=int(ids[0]))
         rows = np.sort(np.concatenate([np.flatnonzero(own), rest]))
         group_labels = np.where(own[rows], labels[rows], -1)  # -1: "one of the other groups"
-        svm = LinearSVC(C=SVM_C, class_weight=CLASS_WEIGHT, max_iter=iterations)
+        svm = LinearSVC(C=SVM_C, class_weight=CLASS_WEIGHT, max_iter=iterations, random_state=0)
         svm.fit(data[rows], group_labels)
         coef = svm.coef_.astype(np.float32)
         bias = svm.intercept_.astype(np.float32)
+        del svm.coef_  # liblinear's dense double weights: the largest thing a build holds
         if len(svm.classes_) == 2:  # binary: one weight vector for classes_[1]; classes_[0] mirrors it
             coef = np.vstack([-coef, coef])
             bias = np.concatenate([-bias, bias])
         position = {label: i for i, label in enumerate(svm.classes_.tolist())}
         rows = [position[i] for i in ids.tolist()]
-        return coef[rows], bias[rows]
+        coef = coef[rows]
+        coef[np.abs(coef) < WEIGHT_EPSILON] = 0.0
+        return sp.csr_matrix(coef), bias[rows]
 
     # One-vs-rest problems are independent: groups of intents train in threads (liblinear releases
     # the GIL); each group sees the other groups' examples as one "rest" label. On large example
@@ -79,15 +82,11 @@ def train_one_vs_rest(
         # a few iterations short of liblinear's tolerance changes nothing measurable
         warnings.simplefilter("ignore", ConvergenceWarning)
         parts = list(pool.map(train, members))
-    coef = np.zeros((n_intents, matrix.shape[1]), dtype=np.float32)
-    bias = np.zeros(n_intents, dtype=np.float32)
-    for ids, (group_coef, group_bias) in zip(members, parts, strict=True):
-        coef[ids], bias[ids] = group_coef, group_bias
+    order = np.argsort(np.concatenate(members), kind="stable")  # stacked group rows -> intent order
+    coef = sp.vstack([part for part, _ in parts], format="csr")[order]
+    bias = np.concatenate([group_bias for _, group_bias in parts])[order]
     del parts
-    coef[np.abs(coef) < WEIGHT_EPSILON] = 0.0
-    weights = sp.csr_matrix(coef.T)
-    del coef
-    return weights, bias
+    return coef.T.tocsr(), bias
 
 
 def _intent_similarity(matrix: sp.csr_matrix, labels: np.ndarray, n_intents: int) -> np.ndarray:
