@@ -202,25 +202,15 @@ class Matcher:
         candidates = np.argpartition(-classifier, count - 1)[:count] if count < n_intents else np.arange(n_intents)
         query = np.zeros(self._features.size, dtype=np.float32)
         query[indices] = values
-        starts, ends = self._intent_rows[candidates], self._intent_rows[candidates + 1]
-        sizes = ends - starts
-        rows = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        matrix = self._examples
-        row_starts = matrix.indptr[rows]
-        lengths = matrix.indptr[rows + 1] - row_starts
-        total = int(lengths.sum())
-        positions = np.repeat(row_starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        products = matrix.data[positions] * query[matrix.indices[positions]]
-        cosines = np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
         nearest_sim = np.zeros(n_intents, dtype=np.float32)
         nearest_row = np.full(n_intents, -1, dtype=np.int64)
-        offset = 0
-        for intent, size in zip(candidates.tolist(), sizes.tolist(), strict=True):
-            if size:
-                best = int(np.argmax(cosines[offset : offset + size]))
-                nearest_sim[intent] = cosines[offset + best]
-                nearest_row[intent] = rows[offset + best]
-            offset += size
+        for intent in candidates.tolist():
+            start, end = int(self._intent_rows[intent]), int(self._intent_rows[intent + 1])
+            if start < end:
+                cosines = self._examples[start:end] @ query  # a row slice and a matrix-vector product in C
+                best = int(np.argmax(cosines))
+                nearest_sim[intent] = cosines[best]
+                nearest_row[intent] = start + best
         blended = CLASSIFIER_WEIGHT * classifier + (1.0 - CLASSIFIER_WEIGHT) * np.clip(nearest_sim, 0.0, 1.0)
         return blended[None, :], nearest_sim[None, :], nearest_row[None, :]
 
