@@ -256,7 +256,7 @@ def run(settings: Settings) -> int:
     def engine() -> Engine:
         from bot.app_factory import build_engine
 
-        return build_engine(settings)
+        return build_engine(settings, long_running=True)
 
     return asyncio.run(_main(settings, engine))
 
