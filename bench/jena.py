@@ -1,11 +1,15 @@
 """The bot's own knowledge base, as the bot runs it: `welcomebot match` without --examples (knowledge/
 plus out_of_scope.yaml and places.yaml), on the dev set and the held-out sets (never tuned on), and
-the resident memory of a `welcomebot ask` with the matcher cache warm.
+the resident memory of a `welcomebot ask` with the matcher cache warm. Questions go in as text alone,
+with no language hint, as acceptance measures them. `python -m bench.jena` prints the per-language
+table (add -v for the misses).
 """
 
 from __future__ import annotations
 
 import subprocess
+import sys
+from collections import Counter
 from pathlib import Path
 
 from bench.common import REPO_ROOT, Row, _cli_command, load, pct, run_cli
@@ -18,10 +22,25 @@ HELDOUT = REPO_ROOT / "bench" / "jena-heldout"
 ASK = "wo melde ich mich an"
 
 
+def _evaluate(questions: list[dict]) -> tuple[float, dict[str, float], list[tuple[dict, dict]], float]:
+    """Overall accuracy, accuracy per language, the misses, and the process's peak memory."""
+    cli = run_cli(None, [{"text": q["text"]} for q in questions])
+    total: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    misses = []
+    for question, prediction in zip(questions, cli.predictions, strict=True):
+        total[question["lang"]] += 1
+        if prediction["intent"] == question.get("intent"):
+            right[question["lang"]] += 1
+        else:
+            misses.append((question, prediction))
+    per_lang = {lang: right[lang] / total[lang] for lang in sorted(total)}
+    return sum(right.values()) / len(questions), per_lang, misses, cli.peak_mb
+
+
 def _accuracy(questions: list[dict]) -> tuple[float, float]:
-    cli = run_cli(None, questions)
-    right = sum(p["intent"] == q.get("intent") for p, q in zip(cli.predictions, questions, strict=True))
-    return right / len(questions), cli.peak_mb
+    overall, per_lang, _misses, peak = _evaluate(questions)
+    return overall, peak
 
 
 def _ask_rss_mb() -> float:
@@ -51,3 +70,29 @@ def run() -> list[Row]:
     rows.append(Row(dataset="jena: welcomebot ask, cache warm", metric="max resident MB",
                     ours=f"{_ask_rss_mb():.0f}", published="target < 200"))
     return rows
+
+
+def _sets() -> list[tuple[str, list[dict]]]:
+    sets = [("dev set", load(DEV))] if DEV.is_file() else []
+    held = [q for path in sorted(HELDOUT.glob("*.jsonl")) for q in load(Path(path))]
+    return [*sets, ("held-out set", held)] if held else sets
+
+
+def main(argv: list[str]) -> int:
+    """Per-language tables of the dev and held-out sets (the knowledge base's closing-note table)."""
+    for name, questions in _sets():
+        overall, per_lang, misses, _peak = _evaluate(questions)
+        print(f"{name}: {len(questions)} questions, {100 * overall:.1f}% right (text alone)")
+        print("| " + " | ".join(["lang", *per_lang]) + " |")
+        print("|" + "---|" * (len(per_lang) + 1))
+        print("| % | " + " | ".join(f"{100 * acc:.1f}" for acc in per_lang.values()) + " |")
+        if "-v" in argv:
+            for question, prediction in misses:
+                guess, score = prediction["intent"], prediction["score"]
+                print(f"  {question['lang']} {question.get('intent')} -> {guess} ({score}): {question['text']}")
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
