@@ -109,7 +109,8 @@ class FeatureSpace:
     @classmethod
     def fit(cls, texts: Sequence[str], *, char_weight: float = CHAR_WEIGHT) -> tuple[FeatureSpace, sp.csr_matrix]:
         """The feature space of `texts` and their matrix (one L2-normalised row per text)."""
-        parts = {word: _word_parts(word) for text in texts for word in text.split()}
+        # each distinct word once: words repeat across examples, their grams need not be recomputed
+        parts = {word: _word_parts(word) for word in {word for text in texts for word in text.split()}}
         char_grams: set[str] = set()
         for _, chars in parts.values():
             char_grams.update(chars)
