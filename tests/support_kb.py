@@ -62,16 +62,20 @@ INTENTS = {
             "uk": "Зареєструйте адресу в {town_hall.name} протягом двох тижнів.",
         },
         examples={
-            "en": ["where do I register my address", "register address", "address registration documents",
-                   "how to register after moving in", "anmeldung"],
+            "en": [
+                "where do I register my address",
+                "register address",
+                "address registration documents",
+                "how to register after moving in",
+                "anmeldung",
+            ],
             "de": ["wo melde ich meine wohnung an", "anmeldung wohnung", "wohnsitz anmelden", "ummelden nach umzug"],
             "ar": ["كيف أسجل عنواني", "تسجيل السكن", "اين اسجل العنوان", "تسجيل العنوان anmeldung"],
             "uk": ["як зареєструвати адресу", "реєстрація житла", "де зареєструватися після переїзду"],
         },
     ),
     ("community", "welcome_office"): dict(
-        head="offices: [welcome]\nrelated: [registration]\n"
-        "sources:\n  - {title: City page, date: 2026-10-01}\n",
+        head="offices: [welcome]\nrelated: [registration]\nsources:\n  - {title: City page, date: 2026-10-01}\n",
         answers={
             "en": "The {welcome.name} helps newcomers for free.",
             "de": "Das {welcome.name} berät Neuankömmlinge kostenlos.",
@@ -88,26 +92,42 @@ INTENTS = {
     ("conversation", "greeting"): dict(
         head="",
         answers={"en": "Hello!", "de": "Hallo!", "ar": "مرحبا!", "uk": "Привіт!"},
-        examples={"en": ["hello", "hi", "good morning"], "de": ["hallo", "guten tag", "moin"],
-                  "ar": ["مرحبا", "السلام عليكم", "اهلا"], "uk": ["привіт", "добрий день", "вітаю"]},
+        examples={
+            "en": ["hello", "hi", "good morning"],
+            "de": ["hallo", "guten tag", "moin"],
+            "ar": ["مرحبا", "السلام عليكم", "اهلا"],
+            "uk": ["привіт", "добрий день", "вітаю"],
+        },
     ),
     ("conversation", "human_handoff"): dict(
         head="action: handoff\n",
-        answers={"en": "I am passing your question to a person.", "de": "Ich gebe Ihre Frage an einen Menschen weiter.",
-                 "ar": "سأحول سؤالك إلى موظف.", "uk": "Я передаю ваше питання людині."},
-        examples={"en": ["talk to a human", "real person please", "I want to speak to staff"],
-                  "de": ["mit einem menschen sprechen", "mitarbeiter bitte", "echte person"],
-                  "ar": ["أريد التحدث مع موظف", "شخص حقيقي", "موظف من فضلك"],
-                  "uk": ["поговорити з людиною", "живий оператор", "хочу до працівника"]},
+        answers={
+            "en": "I am passing your question to a person.",
+            "de": "Ich gebe Ihre Frage an einen Menschen weiter.",
+            "ar": "سأحول سؤالك إلى موظف.",
+            "uk": "Я передаю ваше питання людині.",
+        },
+        examples={
+            "en": ["talk to a human", "real person please", "I want to speak to staff"],
+            "de": ["mit einem menschen sprechen", "mitarbeiter bitte", "echte person"],
+            "ar": ["أريد التحدث مع موظف", "شخص حقيقي", "موظف من فضلك"],
+            "uk": ["поговорити з людиною", "живий оператор", "хочу до працівника"],
+        },
     ),
     ("conversation", "bot_help"): dict(
         head="action: help\n",
-        answers={"en": "I answer questions about Testburg.", "de": "Ich beantworte Fragen zu Testburg.",
-                 "ar": "أجيب عن الأسئلة حول تستبورغ.", "uk": "Я відповідаю на питання про Тестбург."},
-        examples={"en": ["what can you do", "help", "how does this bot work"],
-                  "de": ["was kannst du", "hilfe", "wie funktioniert der bot"],
-                  "ar": ["ماذا تستطيع أن تفعل", "مساعدة", "كيف يعمل البوت"],
-                  "uk": ["що ти вмієш", "допомога", "як працює бот"]},
+        answers={
+            "en": "I answer questions about Testburg.",
+            "de": "Ich beantworte Fragen zu Testburg.",
+            "ar": "أجيب عن الأسئلة حول تستبورغ.",
+            "uk": "Я відповідаю на питання про Тестбург.",
+        },
+        examples={
+            "en": ["what can you do", "help", "how does this bot work"],
+            "de": ["was kannst du", "hilfe", "wie funktioniert der bot"],
+            "ar": ["ماذا تستطيع أن تفعل", "مساعدة", "كيف يعمل البوت"],
+            "uk": ["що ти вмієш", "допомога", "як працює бот"],
+        },
     ),
 }
 
@@ -120,7 +140,8 @@ def write_kb(root: Path, *, extra: dict[str, str] | None = None) -> Path:
     for (area, intent_id), spec in INTENTS.items():
         folder = root / "intents" / area
         folder.mkdir(parents=True, exist_ok=True)
-        body = f"id: {intent_id}\nverified: 2026-11-28\n{spec['head']}{_answers(spec['answers'])}\n{_examples(spec['examples'])}\n"
+        head = f"id: {intent_id}\nverified: 2026-11-28\n{spec['head']}"
+        body = f"{head}{_answers(spec['answers'])}\n{_examples(spec['examples'])}\n"
         (folder / f"{intent_id}.yaml").write_text(body, encoding="utf-8")
     for relative, text in (extra or {}).items():
         path = root / relative

@@ -36,7 +36,9 @@ def test_catalog_has_every_message_translated(lang: str, messages: set[str]) -> 
         catalog = read_po(handle, locale=lang)
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     missing = sorted(messages - translated)
-    assert not missing, f"{po}: {len(missing)} messages without a translation, e.g. {missing[:3]} (make extract-messages)"
+    assert not missing, (
+        f"{po}: {len(missing)} messages without a translation, e.g. {missing[:3]} (make extract-messages)"
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -47,7 +49,7 @@ def test_catalog_is_compiled_and_up_to_date(lang: str) -> None:
     assert mo.stat().st_mtime >= po.stat().st_mtime, f"{mo} is older than its .po: run `make install`"
 
 
-@pytest.mark.parametrize("lang", [l for l in LANGUAGES if l != "en"])
+@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])
 def test_a_person_reads_interface_text_in_their_language(lang: str) -> None:
     text = translator(lang).gettext("Choose your language:")
     assert text and text != "Choose your language:"

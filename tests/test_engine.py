@@ -34,7 +34,9 @@ def actions(response) -> list[str]:  # noqa: ANN001
         ("Як зареєструвати адресу?", "uk", "Town Hall"),
     ],
 )
-def test_answers_in_the_writers_language_with_office_details(engine: Engine, text: str, lang: str, expected: str) -> None:
+def test_answers_in_the_writers_language_with_office_details(
+    engine: Engine, text: str, lang: str, expected: str
+) -> None:
     response = engine.handle_text(Person(id="p"), text)
     assert response.answered and response.lang == lang
     assert response.match.intent == "registration"
@@ -73,7 +75,9 @@ def test_asking_for_a_human_by_text(engine: Engine) -> None:
 
 def test_language_change_by_button_is_remembered_and_confirmed(engine: Engine) -> None:
     picker = engine.language_picker(Person(id="p"))
-    assert "l:ar" in actions(picker) and any("العربية" in b.label for r in picker.replies for row in r.buttons for b in row)
+    assert "l:ar" in actions(picker) and any(
+        "العربية" in b.label for r in picker.replies for row in r.buttons for b in row
+    )
     response = engine.handle_action(Person(id="p"), "l:ar")
     assert response.chosen_lang == "ar" and response.lang == "ar"
     assert "العربية" in response.replies[0].text

@@ -69,7 +69,9 @@ def test_duplicate_ids_dangling_buttons_and_shared_examples(tmp_path: Path) -> N
 def test_placeholder_to_a_missing_office_field(tmp_path: Path) -> None:
     root = write_kb(tmp_path)
     path = root / "intents/paperwork/registration.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("{town_hall.name}", "{town_hall.phone}", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("{town_hall.name}", "{town_hall.phone}", 1), encoding="utf-8"
+    )
     assert any("{town_hall.phone}" in p and "has no 'phone'" in p for p in problems_of(root))
 
 

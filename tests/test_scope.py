@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from support_kb import write_kb
 
@@ -27,8 +25,12 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 @pytest.mark.parametrize(
     "text",
-    ["where do I register my address in Berlin", "Wo melde ich meine Wohnung in Berlin an?",
-     "как зарегистрировать адрес в Берлине", "كيف أسجل عنواني في برلين"],
+    [
+        "where do I register my address in Berlin",
+        "Wo melde ich meine Wohnung in Berlin an?",
+        "как зарегистрировать адрес в Берлине",
+        "كيف أسجل عنواني في برلين",
+    ],
 )
 def test_another_citys_question_gets_no_answer_but_a_person(engine: Engine, text: str) -> None:
     response = engine.handle_text(Person(id="p"), text)
@@ -81,7 +83,9 @@ def test_nationwide_answers_hold_for_other_cities_too(tmp_path) -> None:  # noqa
 
     root = write_kb(tmp_path, extra={"places.yaml": PLACES})
     path = root / "intents/paperwork/registration.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("verified:", "nationwide: true\nverified:", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("verified:", "nationwide: true\nverified:", 1), encoding="utf-8"
+    )
     kb = load_knowledge(root)
     engine = Engine(kb, build_matcher(kb))
     response = engine.handle_text(Person(id="p"), "where do I register my address in Berlin")
