@@ -195,3 +195,42 @@ def test_matcher_built_in_a_child_process_answers_the_same():
     here = Matcher.build(_examples())
     for question in ("wo melde ich meine wohnung an", "学期票要多少钱", "qwertz asdf"):
         assert alone.match(question) == here.match(question)
+
+
+def _many_examples(*, intents: int = 30, per_intent: int = 200) -> list[Example]:
+    """A knowledge base large enough to be trained in several groups, with overlapping wordings."""
+    import random
+
+    rng = random.Random(7)
+    shared = [f"common{i}" for i in range(30)]
+    examples = []
+    for intent in range(intents):
+        own = [f"topic{intent}word{i}" for i in range(8)]
+        for _ in range(per_intent):
+            stray = f"topic{rng.randrange(intents)}word{rng.randrange(8)}"  # a word of some other topic
+            words = [*rng.sample(own, 2), *rng.sample(shared, 3), stray]
+            rng.shuffle(words)
+            examples.append(Example(text=" ".join(words), intent=f"intent{intent}", lang="en"))
+    return examples
+
+
+def test_same_knowledge_base_gives_the_same_answers_every_build(monkeypatch):
+    """Staff reviewing a knowledge base change must see only the change's effect, not noise: two
+    builds from the same examples score every question identically, also when intents are
+    trained in parallel groups against a sample of the others."""
+    from bot.matching import classifier
+
+    monkeypatch.setattr(classifier, "GROUP_EXAMPLES", 1500)
+    monkeypatch.setattr(classifier, "REST_SAMPLE", 3000)
+    monkeypatch.setattr(classifier, "PARALLEL_MIN_EXAMPLES", 0)
+    examples = _many_examples()
+    questions = [f"topic{i % 30}word{i % 8} common{i % 30} topic{(i * 7) % 30}word{i % 7}" for i in range(60)]
+    questions += ["where do I register", "qwertz asdf"]
+    first = Matcher.build(examples).match_many(questions)
+    second = Matcher.build(examples).match_many(questions)
+    assert first == second  # exact: intents, scores and alternatives
+
+
+def test_small_knowledge_base_gives_the_same_answers_every_build():
+    questions = ["wo melde ich meine wohnung an", "学期票要多少钱", "qwertz asdf", "krankenkasse"]
+    assert Matcher.build(_examples()).match_many(questions) == Matcher.build(_examples()).match_many(questions)
