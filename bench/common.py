@@ -164,7 +164,7 @@ def latency(examples_path: Path, questions: Iterable[str]) -> Latency:
     from bot.adapters.batch import read_examples
     from bot.matching import Matcher
 
-    examples, _ = read_examples(examples_path)
+    examples = read_examples(examples_path)
     started = time.perf_counter()
     matcher = Matcher.build(examples)
     build_s = time.perf_counter() - started

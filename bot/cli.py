@@ -110,7 +110,7 @@ def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     from bot.matching import Matcher
 
     if args.examples:
-        examples, _ = read_examples(args.examples)
+        examples = read_examples(args.examples)
         if not examples:
             return _fail(f"{args.examples}: no examples with an intent", EXIT_CONFIG)
         matcher = Matcher.build(examples)

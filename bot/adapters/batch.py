@@ -71,20 +71,17 @@ def read_jsonl(stream: Iterable[str], *, what: str) -> Iterator[tuple[int, dict[
         yield number, obj, None
 
 
-def read_examples(path: Path) -> tuple[list[Example], list[tuple[str, str | None]]]:
-    """Examples ``{"text", "intent", "lang"}`` from a file; out-of-scope lines (intent null) apart."""
-    examples: list[Example] = []
-    out_of_scope: list[tuple[str, str | None]] = []
+def read_examples(path: Path) -> list[Example]:
+    """Examples ``{"text", "intent", "lang"}`` from a file; out-of-scope lines (intent null) are skipped."""
     with path.open(encoding="utf-8") as handle:
+        examples = []
         for _number, obj, error in read_jsonl(handle, what=str(path)):
             if error:
                 raise ValueError(error)
             assert obj is not None
-            if obj.get("intent") is None:
-                out_of_scope.append((obj["text"], None))
-            else:
+            if obj.get("intent") is not None:
                 examples.append(Example(text=obj["text"], intent=str(obj["intent"]), lang=obj.get("lang")))
-    return examples, out_of_scope
+        return examples
 
 
 def read_labelled(path: Path) -> list[tuple[str, str | None]]:

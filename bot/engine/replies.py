@@ -5,7 +5,7 @@ Plain frozen data, so every adapter (Telegram, terminal, tests) can render it it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.matching.types import MatchResult
 
@@ -81,4 +81,3 @@ class Response:
     match: MatchResult | None = None
     answered: bool = False
     question: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 from types import MappingProxyType
@@ -571,7 +572,7 @@ def load_knowledge(root: Path | str, *, strict: bool = True) -> KnowledgeBase:
             continue
         intent = intents[intent_id]
         merged = {**per_lang, **intent.titles}
-        intents[intent_id] = _replace(intent, titles=MappingProxyType(merged))
+        intents[intent_id] = replace(intent, titles=MappingProxyType(merged))
     for intent_id, line in menu:
         if intent_id not in intents:
             check.error(topics_file, line, f"menu lists intent {intent_id!r}, which does not exist")
@@ -580,7 +581,7 @@ def load_knowledge(root: Path | str, *, strict: bool = True) -> KnowledgeBase:
         check.error(check.name(root / SETTINGS_FILE), 1, f"handoff office {handoff_office!r} is not in offices.yaml")
     if check.problems and strict:
         raise KnowledgeError(check.problems)
-    settings = _replace(settings, menu=tuple(i for i, _ in menu if i in intents))
+    settings = replace(settings, menu=tuple(i for i, _ in menu if i in intents))
     return KnowledgeBase(
         root=root,
         settings=settings,
@@ -589,8 +590,3 @@ def load_knowledge(root: Path | str, *, strict: bool = True) -> KnowledgeBase:
         warnings=tuple(check.warnings),
     )
 
-
-def _replace(obj: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(obj, **changes)
