@@ -139,3 +139,9 @@ def test_staff_answer_in_the_persons_language(engine: Engine) -> None:
     reply = engine.answer("registration", "ar")
     assert reply is not None and "سجّل" in reply.text
     assert engine.answer("no_such_topic", "ar") is None
+
+
+def test_typed_request_for_a_person_carries_the_earlier_question(engine: Engine) -> None:
+    person = Person(id="p", last_question="Wie lange dauert die Einbürgerung?")
+    response = engine.handle_text(person, "Ich möchte mit einem Menschen sprechen")
+    assert response.handoff is not None and response.handoff.question == "Wie lange dauert die Einbürgerung?"

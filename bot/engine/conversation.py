@@ -196,7 +196,8 @@ class Engine:
     ) -> Response:
         action = intent.action
         if action == "handoff":
-            return self._handoff(person, lang, question=person.last_question if question is None else None, match=match)
+            # staff need the question the person had, not the words asking for a person
+            return self._handoff(person, lang, question=person.last_question, match=match)
         if action == "language":
             return Response(
                 replies=(self._picker_reply(lang),), lang=lang, match=match, answered=True, question=question
