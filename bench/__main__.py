@@ -12,7 +12,7 @@ import time
 
 from bench.common import Row
 
-BENCHMARKS = ("clinc150", "hint3", "xsid", "arbanking77", "banking77", "jena", "speed", "telegram_burst")
+BENCHMARKS = ("clinc150", "hint3", "xsid", "arbanking77", "banking77", "jena", "typos", "speed", "telegram_burst")
 COLUMNS = (
     ("data set", "dataset"),
     ("metric", "metric"),

@@ -31,6 +31,8 @@ _UNSPACED_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF90
 _WORD_MARK = "\x02"  # keeps word grams apart from character grams in one dictionary
 #: Words whose grams are remembered between calls (cleared when full): people reuse words.
 _CACHE_WORDS = 200_000
+#: Texts whose grams are counted together (bounds the temporary arrays of a large batch).
+_COUNT_CHUNK = 2048
 
 
 def _unspaced(char: str) -> bool:
@@ -174,7 +176,16 @@ class FeatureSpace:
         return known
 
     def _counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, feature, count) triples, sorted by row then feature."""
+        """(row, feature, count) triples, sorted by row then feature. Counted a chunk of texts at a
+        time: the grams of 15,000 texts at once took a hundred megabytes of temporary arrays."""
+        parts = [self._count_chunk(texts[start : start + _COUNT_CHUNK]) for start in range(0, len(texts), _COUNT_CHUNK)]
+        if len(parts) <= 1:
+            return parts[0] if parts else self._count_chunk(texts)
+        offsets = np.arange(0, len(texts), _COUNT_CHUNK)
+        rows = np.concatenate([chunk_rows + offset for (chunk_rows, _, _), offset in zip(parts, offsets, strict=True)])
+        return rows, np.concatenate([cols for _, cols, _ in parts]), np.concatenate([counts for _, _, counts in parts])
+
+    def _count_chunk(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         get = self._vocabulary.get
         flat: list[int] = []
         lengths: list[int] = []

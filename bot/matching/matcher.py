@@ -31,6 +31,7 @@ from rapidfuzz.fuzz import token_sort_ratio
 
 from bot.matching.classifier import train_one_vs_rest
 from bot.matching.features import FeatureSpace
+from bot.matching.spelling import Speller
 from bot.matching.threshold import choose_threshold
 from bot.matching.types import Candidate, Example, MatchResult
 from bot.textnorm import normalise
@@ -108,6 +109,7 @@ class Matcher:
         intents: Sequence[str],
         examples: sp.csr_matrix,
         example_texts: Sequence[str],
+        speller: Speller,
         intent_rows: np.ndarray,
         example_lang: Sequence[str | None],
         weights: sp.csr_matrix | None,
@@ -116,8 +118,11 @@ class Matcher:
     ) -> None:
         self._features = features
         self._intents = tuple(intents)
-        self._examples = examples  # one row per example phrase, grouped by intent
+        # one matrix per intent, its example phrases' rows: slicing a scipy matrix per question and
+        # intent cost a third of a single match's time
+        self._blocks = tuple(examples[intent_rows[i] : intent_rows[i + 1]] for i in range(len(self._intents)))
         self._example_texts = tuple(example_texts)  # the rows' normalised texts, for the fuzzy ratio
+        self._speller = speller  # the examples' vocabulary: typos in questions are corrected to it
         self._intent_rows = intent_rows  # examples of intent i are rows intent_rows[i]:intent_rows[i+1]
         languages = sorted({lang for lang in example_lang if lang}, key=str)
         self._languages: tuple[str | None, ...] = (None, *languages)
@@ -177,6 +182,7 @@ class Matcher:
             intents=intents,
             examples=matrix,
             example_texts=texts,
+            speller=Speller.fit(texts),
             intent_rows=intent_rows,
             example_lang=langs,
             weights=weights,
@@ -221,7 +227,7 @@ class Matcher:
             if start == end:
                 continue
             asking = flat_query[bounds[intent] : bounds[intent + 1]]
-            cosines = (self._examples[start:end] @ queries[asking].T).toarray()
+            cosines = (self._blocks[intent] @ queries[asking].T).toarray()
             best = cosines.argmax(axis=0)
             nearest_sim[asking, intent] = cosines[best, np.arange(len(asking))]
             nearest_row[asking, intent] = best + start
@@ -255,7 +261,7 @@ class Matcher:
         for intent in candidates.tolist():
             start, end = int(self._intent_rows[intent]), int(self._intent_rows[intent + 1])
             if start < end:
-                cosines = self._examples[start:end] @ query  # a row slice and a matrix-vector product in C
+                cosines = self._blocks[intent] @ query  # a matrix-vector product in C
                 best = int(np.argmax(cosines))
                 nearest_sim[intent] = cosines[best]
                 nearest_row[intent] = start + best
@@ -265,22 +271,43 @@ class Matcher:
         return rank, score, nearest_sim[None, :], nearest_row[None, :]
 
     def _results(self, texts: Sequence[str]) -> list[tuple[MatchResult, float]]:
-        """Results for `texts`, each with the cosine of the nearest example of its best intent."""
+        """Results for `texts`, each with the cosine of the nearest example of its best intent.
+
+        A text that scores under the cut-off is tried again with its typos corrected (see
+        `Speller`); the corrected reading wins when it scores higher. Correcting every text would
+        also turn real words the examples never use into words they do ("danger" into "dancer"):
+        only a text that would otherwise go unanswered takes that risk. Measured (`bench/typos.py`,
+        the Jena questions with one slip per twelve characters): 85.5% -> 93.8% right with typos,
+        97.7% unchanged without; correcting every text: 94.2%, but CLINC150 val out-of-scope
+        recall 61 -> 56 (this way 58)."""
+        folded = [normalise(text) for text in texts]
+        out = self._scored(folded)
+        unsure = [i for i, (result, _) in enumerate(out) if result.score < self.threshold]
+        corrected = {i: self._speller.correct(folded[i]) for i in unsure}
+        retry = [i for i, text in corrected.items() if text != folded[i]]
+        if retry:
+            for i, (result, nearest) in zip(retry, self._scored([corrected[i] for i in retry]), strict=True):
+                if result.score > out[i][0].score:
+                    out[i] = (result, nearest)
+        return out
+
+    def _scored(self, folded: Sequence[str]) -> list[tuple[MatchResult, float]]:
+        """`_results` of normalised texts, as they are."""
         out: list[tuple[MatchResult, float]] = []
-        for begin in range(0, len(texts), BATCH):
-            folded = [normalise(text) for text in texts[begin : begin + BATCH]]
-            if len(folded) == 1:
-                rank, scores, nearest_sim, nearest_row = self._score_one(folded[0], *self._features.vector(folded[0]))
+        for begin in range(0, len(folded), BATCH):
+            batch = folded[begin : begin + BATCH]
+            if len(batch) == 1:
+                rank, scores, nearest_sim, nearest_row = self._score_one(batch[0], *self._features.vector(batch[0]))
             else:
-                rank, scores, nearest_sim, nearest_row = self._score(self._features.transform(folded), folded)
+                rank, scores, nearest_sim, nearest_row = self._score(self._features.transform(batch), batch)
             top = min(MAX_ALTERNATIVES + 1, len(self._intents))
             if top < len(self._intents):
                 best = np.argpartition(-rank, top - 1, axis=1)[:, :top]
             else:
-                best = np.broadcast_to(np.arange(top), (len(folded), top))
+                best = np.broadcast_to(np.arange(top), (len(batch), top))
             best = np.take_along_axis(best, np.argsort(-np.take_along_axis(rank, best, 1), 1, kind="stable"), 1)
             ranked = np.clip(np.take_along_axis(scores, best, 1), 0.0, 1.0).tolist()
-            for q, text in enumerate(folded):
+            for q, text in enumerate(batch):
                 if not text:
                     out.append((MatchResult(intent=None, score=0.0), 0.0))
                     continue
