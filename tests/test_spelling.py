@@ -60,3 +60,24 @@ def test_known_short_and_numeric_words_are_left_alone():
     speller = Speller.fit(["semester ticket 2026", "bus"])
     # words under four letters are never corrections: "bus" lies one edit from too many words
     assert speller.correct("buss tickte 2025") == "buss ticket 2025"
+
+
+def test_calibration_sees_misspelt_questions_as_they_will_be_answered():
+    # as typed, these score about as low as the out-of-scope questions; corrected, well above them
+    labelled = [
+        ("rian tomorow", "weather"),
+        ("frsh braed", "bread"),
+        ("regsiter adress", "registration"),
+        ("adress regsitration", "registration"),
+        ("пирвіт", "greeting"),
+        ("fresh fish market", None),
+        ("new flat bread", None),
+        ("rain jacket shop", None),
+        ("address of the cinema", None),
+        ("good night", None),
+        ("recommend a good movie", None),
+        ("register a car", None),  # scores above the misspelt questions as typed, below them corrected
+    ]
+    matcher = Matcher.build([Example(text=text, intent=intent) for intent, texts in EXAMPLES.items() for text in texts])
+    matcher.calibrate(labelled)
+    assert [matcher.match(text).intent for text, _ in labelled] == [label for _, label in labelled]

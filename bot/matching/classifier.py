@@ -56,7 +56,7 @@ def train_one_vs_rest(
     if n_intents < 2:
         return None, None
     problem = _Problem(
-        data=matrix.astype(np.float64),  # liblinear works in double precision
+        data=matrix,  # float32; each group's rows become double precision (liblinear's) when it trains
         labels=labels,
         similarity=_intent_similarity(matrix, labels, n_intents),
         iterations=SVM_MAX_ITER if len(labels) > GROUP_EXAMPLES else SVM_MAX_ITER_SMALL,
@@ -135,7 +135,7 @@ def _train_group(problem: _Problem, ids: np.ndarray) -> tuple[sp.csr_matrix, np.
     with warnings.catch_warnings():
         # a few iterations short of liblinear's tolerance changes nothing measurable
         warnings.simplefilter("ignore", ConvergenceWarning)
-        svm.fit(problem.data[rows], group_labels)
+        svm.fit(problem.data[rows].astype(np.float64), group_labels)
     coef = svm.coef_.astype(np.float32)
     bias = svm.intercept_.astype(np.float32)
     del svm.coef_  # liblinear's dense double weights: the largest thing a build holds

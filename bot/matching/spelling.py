@@ -10,7 +10,8 @@ Correcting a real word the examples happen not to use is the risk ("danger" -> "
 have a shape, and a correction must have it too:
 - the first letter is right (people rarely miss the first key of a word);
 - a letter replaced by another is a neighbouring key on a Latin (QWERTY, QWERTZ), Cyrillic
-  (Ukrainian, Russian) or Arabic or Persian keyboard; "breed" is not a slip of "bread".
+  (Ukrainian, Russian) or Arabic or Persian keyboard, every replaced letter of a long word too;
+  "breed" is not a slip of "bread", nor "conservation" of "conversation".
 Known words, short words, numbers and scripts written without spaces are left alone.
 
 rapidfuzz does the distances (bit-parallel, with a cut-off) over the vocabulary words with the
@@ -64,15 +65,21 @@ _NEAR, _KEYS = _neighbours()
 
 
 def _plausible(typed: str, word: str) -> bool:
-    """Could `typed` be a slip of `word`? First letter right; a replaced letter a neighbouring key."""
+    """Could `typed` be a slip of `word`? First letter right; replaced letters neighbouring keys."""
     if typed[0] != word[0]:
         return False
     if len(typed) != len(word):
-        return True
-    differ = [(a, b) for a, b in zip(typed, word, strict=True) if a != b]
-    if len(differ) != 1:
-        return True  # a swap of neighbouring letters, or two edits in a long word
-    a, b = differ[0]
+        return True  # a letter dropped or doubled (and, in a long word, one more slip)
+    differ = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(differ) == 2 and differ[1] == differ[0] + 1:
+        first, second = differ
+        if typed[first] == word[second] and typed[second] == word[first]:
+            return True  # two neighbouring letters swapped
+    return all(_neighbours_on_a_keyboard(typed[i], word[i]) for i in differ)
+
+
+def _neighbours_on_a_keyboard(a: str, b: str) -> bool:
+    """True for neighbouring keys, and for letters no keyboard here knows (nothing to judge by)."""
     return a not in _KEYS or b not in _KEYS or b in _NEAR[a]
 
 
