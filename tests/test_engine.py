@@ -120,6 +120,14 @@ def test_did_you_mean_when_two_topics_are_equally_likely() -> None:
     assert {"i:registration", "i:welcome_office"} <= set(actions(response))
 
 
+def test_a_question_just_under_the_cut_off_is_offered_its_best_guess(tmp_path: Path) -> None:
+    kb = load_knowledge(write_kb(tmp_path))
+    cautious = Engine(kb, Matcher.build(kb.examples(), threshold=0.7))  # "address" scores about 0.6
+    response = cautious.handle_text(Person(id="p"), "address")
+    assert not response.answered
+    assert {"i:registration", ACTION_HANDOFF_YES} <= set(actions(response))
+
+
 def test_every_reply_fits_a_telegram_message(engine: Engine) -> None:
     long_text = ("Where do I register my address? " * 200)[:4090]
     for response in (

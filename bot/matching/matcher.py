@@ -321,6 +321,8 @@ class Matcher:
                     Candidate(self._intents[int(i)], s) for i, s in zip(best[q, 1:], ranked[q][1:], strict=True)
                 )
                 intent = self._intents[first] if score >= self.threshold else None
+                if intent is None:  # the best guess leads the runners-up: worth offering, not answering
+                    alternatives = (Candidate(self._intents[first], score), *alternatives)[:MAX_ALTERNATIVES]
                 result = MatchResult(intent=intent, score=score, alternatives=alternatives, lang=lang)
                 out.append((result, float(nearest_sim[q, first])))
         return out

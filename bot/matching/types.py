@@ -31,7 +31,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class MatchResult:
-    """The best intent (None when out of scope), its score, and the runners-up."""
+    """The best intent (None when out of scope), its score, and the runners-up. Out of scope, the
+    best guess is the first of `alternatives`: a topic to offer, not an answer."""
 
     intent: str | None
     score: float
