@@ -54,6 +54,7 @@ def test_real_words_are_not_turned_into_other_words():
     # a slip of a known word is corrected: a swap, a neighbouring key, a dropped letter
     assert speller.correct("regsiter my adress") == "register my address"
     assert speller.correct("rwgister") == "register"
+    assert speller.correct("hwere can i buy") == "where can i buy"  # the first two letters swapped
 
 
 def test_known_short_and_numeric_words_are_left_alone():

@@ -8,14 +8,15 @@ letters is one edit), the most used one when several are that near.
 
 Correcting a real word the examples happen not to use is the risk ("danger" -> "dancer"). Slips
 have a shape, and a correction must have it too:
-- the first letter is right (people rarely miss the first key of a word);
+- the first letter is right (people rarely miss the first key of a word), or swapped with the
+  second ("hwere");
 - a letter replaced by another is a neighbouring key on a Latin (QWERTY, QWERTZ), Cyrillic
   (Ukrainian, Russian) or Arabic or Persian keyboard, every replaced letter of a long word too;
   "breed" is not a slip of "bread", nor "conservation" of "conversation".
 Known words, short words, numbers and scripts written without spaces are left alone.
 
 rapidfuzz does the distances (bit-parallel, with a cut-off) over the vocabulary words with the
-same first letter and nearly the same length; corrections are remembered.
+same first letter (or the second, for a swap) and nearly the same length; corrections are remembered.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ _NEAR, _KEYS = _neighbours()
 
 def _plausible(typed: str, word: str) -> bool:
     """Could `typed` be a slip of `word`? First letter right; replaced letters neighbouring keys."""
-    if typed[0] != word[0]:
+    if typed[0] != word[0] and typed[:2] != word[1::-1]:
         return False
     if len(typed) != len(word):
         return True  # a letter dropped or doubled (and, in a long word, one more slip)
@@ -132,7 +133,7 @@ class Speller:
         edits = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found: list[tuple[int, int, str]] = []  # (edits, length difference, word)
         for length in range(len(word) - edits, len(word) + edits + 1):
-            candidates = self._buckets.get((word[0], length))
+            candidates = [w for first in dict.fromkeys(word[:2]) for w in self._buckets.get((first, length), ())]
             if candidates:
                 matches = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None)
                 gap = abs(length - len(word))
