@@ -27,6 +27,9 @@ def run() -> list[Row]:
             median_ms=f"{speed.median_ms:.2f}",
             p99_ms=f"{speed.p99_ms:.2f}",
             peak_mb=f"{cli.peak_mb:.0f}",
-            notes=[f"CLI run {cli.seconds:.1f} s (15,000 examples, 3,100 to calibrate, 5,500 questions)"],
+            notes=[
+                f"CLI run {cli.seconds:.1f} s (15,000 examples, 3,100 to calibrate, 5,500 questions); "
+                f"peak {cli.peak_mb:.0f} MB the command, {cli.tree_mb:.0f} MB with its training processes (PSS)"
+            ],
         )
     ]

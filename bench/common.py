@@ -57,6 +57,7 @@ class CliRun:
     predictions: list[dict]
     seconds: float
     peak_mb: float
+    tree_mb: float
 
 
 def _cli_command() -> list[str]:
@@ -91,7 +92,7 @@ def run_cli(examples: Path | None, questions: Sequence[dict], *, calibrate: Path
     predictions = [json.loads(line) for line in out.decode("utf-8").splitlines() if line.strip()]
     if len(predictions) != len(questions):
         raise RuntimeError(f"{len(questions)} questions in, {len(predictions)} answers out")
-    return CliRun(predictions=predictions, seconds=seconds, peak_mb=peak.peak_mb)
+    return CliRun(predictions=predictions, seconds=seconds, peak_mb=peak.peak_mb, tree_mb=peak.tree_mb)
 
 
 class _PeakWatcher:
@@ -99,6 +100,10 @@ class _PeakWatcher:
 
     `ru_maxrss` from wait4 is no good here: Linux carries the forked parent's high-water mark
     across exec, so every child would report the benchmark process's own size.
+
+    The training runs in child processes of the command: `tree_mb` is the largest sum of the
+    proportional set size (PSS: shared pages split among their sharers) of the command and its
+    descendants seen in one sample, i.e. the memory the whole command took from the machine.
     """
 
     INTERVAL_S = 0.05
@@ -106,8 +111,10 @@ class _PeakWatcher:
     def __init__(self, pid: int) -> None:
         import threading
 
+        self._pid = pid
         self._path = Path(f"/proc/{pid}/status")
         self.peak_mb = 0.0
+        self.tree_mb = 0.0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
@@ -119,6 +126,7 @@ class _PeakWatcher:
                     self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
         except OSError:
             pass
+        self.tree_mb = max(self.tree_mb, sum(_pss_kb(pid) for pid in _descendants(self._pid)) / 1024)
 
     def _watch(self) -> None:
         while not self._done.wait(self.INTERVAL_S):
@@ -128,6 +136,33 @@ class _PeakWatcher:
         self._sample()
         self._done.set()
         self._thread.join()
+
+
+def _descendants(pid: int) -> list[int]:
+    """`pid` and every process below it, from the parent ids in /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(parents.get(current, ()))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _communicate(process: subprocess.Popen, data: bytes) -> tuple[bytes, bytes]:
