@@ -66,7 +66,9 @@ def train_one_vs_rest(
     # liblinear's time grows with examples x intents, and an intent's hardest negatives are mostly
     # its own group's anyway.
     workers = max(1, min(TRAINING_PROCESSES, os.cpu_count() or 1))
-    groups = max(1, min(max(workers, -(-len(labels) // GROUP_EXAMPLES)), n_intents // 2))
+    groups = -(-len(labels) // GROUP_EXAMPLES)
+    groups = -(-groups // workers) * workers  # every worker gets as many groups: none waits for the last
+    groups = max(1, min(groups, n_intents // 2))
     members = [np.arange(g, n_intents, groups) for g in range(groups)]
     if len(labels) < PARALLEL_MIN_EXAMPLES or workers == 1 or _FORK not in get_all_start_methods():
         parts = [_train_group(problem, ids) for ids in members]
