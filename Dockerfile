@@ -10,11 +10,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so a change to the sources or the knowledge base reuses this layer.
+# liblinear-official is published as source only: a C++ compiler builds it, then leaves.
 COPY pyproject.toml README.md ./
-RUN mkdir -p bot && touch bot/__init__.py \
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends g++ \
+    && mkdir -p bot && touch bot/__init__.py \
     && pip install . \
     && pip uninstall -y jena-welcomebot \
-    && rm -rf bot
+    && rm -rf bot \
+    && apt-get purge -y --auto-remove g++ \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY bot ./bot
 COPY knowledge ./knowledge

@@ -9,8 +9,8 @@ from bot.matching.types import AMBIGUITY_MARGIN, Candidate, Example, MatchResult
 
 
 def __getattr__(name: str) -> Any:
-    """The matcher (scikit-learn) is imported on first use: modules that only need the data
-    types (storage, knowledge base, the Telegram intake) start fast."""
+    """The matcher (numpy, scipy, rapidfuzz) is imported on first use: modules that only need the
+    data types (storage, knowledge base, the Telegram intake) start fast."""
     if name in ("DEFAULT_THRESHOLD", "Matcher"):
         from bot.matching import matcher
 

@@ -1,9 +1,9 @@
 """Text -> sparse vector: character n-grams (morphology, typos) stacked with word n-grams (meaning),
 both TF-IDF with sublinear term frequency, L2-normalised together.
 
-Written with numpy and scipy only, no scikit-learn: a bot that loads a pickled matcher then never
-imports scikit-learn (tens of megabytes of memory), and a whole batch of questions is vectorised in
-one pass into one sparse matrix, so matching is a few sparse matrix products.
+Written with numpy and scipy only, no text-mining library (scikit-learn alone costs a second and
+65 MB to import), and a whole batch of questions is vectorised in one pass into one sparse matrix,
+so matching is a few sparse matrix products.
 
 Per script:
 - Latin, Cyrillic, Arabic, ...: character 2-4-grams inside each word padded with spaces (stems,

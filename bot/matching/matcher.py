@@ -16,8 +16,8 @@ The second is what `MatchResult.score` reports; below `threshold` the text is ou
 
 Matching a batch is a handful of sparse matrix products (questions x weights, then each candidate
 intent's examples x the questions that consider it); a single question is a batch of one. Only
-numpy and scipy are needed to match: scikit-learn is imported while building, never by a bot that
-loads a built matcher from its cache.
+numpy, scipy and rapidfuzz are needed to match: LIBLINEAR is imported while building, never by a
+bot that loads a built matcher from its cache.
 """
 
 from __future__ import annotations
@@ -159,8 +159,8 @@ class Matcher:
 
     @classmethod
     def build_isolated(cls, examples: Iterable[Example], *, threshold: float | None = None) -> Matcher:
-        """`build` in a child process: scikit-learn and the training copies (about 150 MB on a
-        knowledge base of 9,000 phrases) never enter this process, which only receives the built
+        """`build` in a child process: the training copies (about 100 MB on a knowledge base of
+        9,000 phrases) never enter this process, which only receives the built
         matcher. For long-running processes such as the bot; costs about a second of start-up."""
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context

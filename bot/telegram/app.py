@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from bot.engine import Engine
     from bot.hours import StaffHours
 
-# The handlers, the engine and the matcher (scikit-learn) are imported only once the bot is
+# The handlers, the engine and the matcher (numpy, scipy) are imported only once the bot is
 # already polling: start-up to first poll stays short, and nothing sent meanwhile is lost.
 
 __all__ = ["build_application", "configure_logging", "equip", "new_application", "run", "serve"]
