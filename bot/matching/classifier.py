@@ -28,7 +28,8 @@ SVM_C = 1.0
 SVM_SOLVER = 1
 #: Its stopping tolerance: LIBLINEAR's default for this solver. On val it matched or beat
 #: scikit-learn's LinearSVC capped at 6 passes (CLINC150 93.4 both, ArBanking77 92.6 vs 92.4,
-#: xSID en five-fold 94.0 vs 93.7); 1.0 built 0.5 s faster with the same CLINC150 top-1.
+#: xSID en five-fold 94.0 vs 93.7); 1.0 built CLINC150 0.7 s faster, with the same top-1 there
+#: but 0.4 lower on xSID five-fold and 0.2 on ArBanking77 val.
 SVM_EPSILON = 0.1
 #: Weights smaller than this are dropped: a dense feature x intent matrix would dominate the
 #: process's memory, and tiny weights do not change a decision.

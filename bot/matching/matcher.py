@@ -276,10 +276,11 @@ class Matcher:
 
         A text with words the examples never use is read a second time with them corrected (see
         `Speller`), and the reading that scores higher wins: a slip can pull a question to the
-        wrong topic as well as under the cut-off. Measured (`bench/typos.py`, the Jena questions
-        with one slip per twelve characters): 85.5% -> 93.0% right with typos, 97.7% unchanged
-        without; CLINC150 val out-of-scope recall 61 -> 60. Taking every corrected reading, higher
-        or not, and correcting without the slip rules of `Speller`: 94.2%, but recall 56."""
+        wrong topic as well as under the cut-off. Measured when it was added (`bench/typos.py`, the
+        Jena questions with one slip per twelve characters): 85.5% -> 93.0% right with typos, 97.7%
+        unchanged without; CLINC150 val out-of-scope recall 61 -> 60. Taking every corrected
+        reading, higher or not, and correcting without the slip rules of `Speller`: 94.2%, but
+        recall 56."""
         folded = [normalise(text) for text in texts]
         out = self._scored(folded)
         corrected = {i: fixed for i, text in enumerate(folded) if (fixed := self._speller.correct(text)) != text}
