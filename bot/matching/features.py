@@ -144,14 +144,7 @@ class FeatureSpace:
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(feature indices, weights) of one normalised text, as `transform` would give its row, without
         scipy's per-call overhead (the bot matches one question at a time)."""
-        get = self._vocabulary.get
-        flat: list[int] = []
-        tokens: list[str] = []
-        for word in text.split():
-            word_tokens, indices = self._word(word)
-            tokens.extend(word_tokens)
-            flat.extend(indices)
-        flat.extend(i for i in map(get, _word_grams(tokens)) if i is not None)
+        flat = self._indices(text)
         if not flat:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         idx, counts = np.unique(np.asarray(flat, dtype=np.int64), return_counts=True)
@@ -162,6 +155,17 @@ class FeatureSpace:
         values = values / np.where(is_word, word_norm, char_norm).astype(np.float32) * self._part_scale[idx]
         values /= np.float32(np.sqrt(np.dot(values, values)) or 1.0)
         return idx, values
+
+    def _indices(self, text: str) -> list[int]:
+        """The known feature indices of one normalised text, a gram as often as it occurs."""
+        flat: list[int] = []
+        tokens: list[str] = []
+        for word in text.split():
+            word_tokens, indices = self._word(word)
+            tokens.extend(word_tokens)
+            flat.extend(indices)
+        flat.extend(i for i in map(self._vocabulary.get, _word_grams(tokens)) if i is not None)
+        return flat
 
     def _word(self, word: str) -> tuple[list[str], list[int]]:
         """A word's tokens and its known character grams' indices, cached per word."""
@@ -186,18 +190,12 @@ class FeatureSpace:
         return rows, np.concatenate([cols for _, cols, _ in parts]), np.concatenate([counts for _, _, counts in parts])
 
     def _count_chunk(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        get = self._vocabulary.get
         flat: list[int] = []
         lengths: list[int] = []
         for text in texts:
-            before = len(flat)
-            tokens: list[str] = []
-            for word in text.split():
-                word_tokens, indices = self._word(word)
-                tokens.extend(word_tokens)
-                flat.extend(indices)
-            flat.extend(i for i in map(get, _word_grams(tokens)) if i is not None)
-            lengths.append(len(flat) - before)
+            indices = self._indices(text)
+            flat.extend(indices)
+            lengths.append(len(indices))
         size = max(1, len(self._vocabulary))
         keys = np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * size + np.asarray(flat, dtype=np.int64)
         keys, counts = np.unique(keys, return_counts=True)
