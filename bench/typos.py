@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import random
 import sys
-from collections import Counter
 
-from bench.common import Row, load, pct, run_cli
-from bench.jena import DEV, HELDOUT
+from bench.common import Row, pct
+from bench.jena import _evaluate, _sets
 
 __all__ = ["misspell", "run"]
 
@@ -66,19 +65,13 @@ def misspell(text: str, rng: random.Random) -> str:
 
 
 def _questions() -> list[dict]:
-    questions = load(DEV) if DEV.is_file() else []
-    questions += [q for path in sorted(HELDOUT.glob("*.jsonl")) for q in load(path)]
-    return questions
+    """The dev and held-out questions together."""
+    return [question for _, questions in _sets() for question in questions]
 
 
 def _accuracy(questions: list[dict]) -> tuple[float, dict[str, float]]:
-    cli = run_cli(None, [{"text": q["text"]} for q in questions])
-    total: Counter[str] = Counter()
-    right: Counter[str] = Counter()
-    for question, prediction in zip(questions, cli.predictions, strict=True):
-        total[question["lang"]] += 1
-        right[question["lang"]] += prediction["intent"] == question.get("intent")
-    return sum(right.values()) / len(questions), {lang: right[lang] / total[lang] for lang in sorted(total)}
+    overall, per_lang, _misses, _peak = _evaluate(questions)
+    return overall, per_lang
 
 
 def _misspelt(questions: list[dict]) -> list[dict]:
