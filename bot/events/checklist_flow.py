@@ -81,14 +81,9 @@ class ChecklistFlow:
         """
         record = await self.store.checklist(user_id)
         if record is None or (audience and audience not in record.audiences):
-            groups = (record.audiences if record else frozenset()) | ({audience} if audience else set())
-            await self.store.save_checklist(
-                user_id=user_id, chat_id=chat_id, now=now.timestamp(), audiences=frozenset(groups)
-            )
-            record = await self.store.checklist(user_id)
-        if record.moved_in is None:
-            return [self.date_question(lang, today=now.date())]
-        return [self.render(record, lang, today=now.date())]
+            groups = frozenset({audience} if audience else ())
+            return await self._add_groups(record, groups, user_id=user_id, chat_id=chat_id, lang=lang, now=now)
+        return self._shown(record, lang, now=now)
 
     def date_question(self, lang: str, *, today: date) -> Reply:
         _ = translator(lang).gettext
@@ -171,11 +166,19 @@ class ChecklistFlow:
 
     async def join_group(self, *, user_id: int, chat_id: int, lang: str, group: str, now: datetime) -> list[Reply]:
         record = await self.store.checklist(user_id)
-        groups = (record.audiences if record else frozenset()) | {group}
-        await self.store.save_checklist(
-            user_id=user_id, chat_id=chat_id, now=now.timestamp(), audiences=frozenset(groups)
-        )
-        record = await self.store.checklist(user_id)
+        return await self._add_groups(record, frozenset({group}), user_id=user_id, chat_id=chat_id, lang=lang, now=now)
+
+    async def _add_groups(
+        self, record: ChecklistRecord | None, groups: frozenset[str], *, user_id: int, chat_id: int, lang: str,
+        now: datetime,
+    ) -> list[Reply]:
+        """Save the checklist (created when `record` is None) with `groups` added, and show it."""
+        audiences = (record.audiences if record else frozenset()) | groups
+        await self.store.save_checklist(user_id=user_id, chat_id=chat_id, now=now.timestamp(), audiences=audiences)
+        return self._shown(await self.store.checklist(user_id), lang, now=now)
+
+    def _shown(self, record: ChecklistRecord, lang: str, *, now: datetime) -> list[Reply]:
+        """The checklist, or the question for the moving-in date when it is not known yet."""
         if record.moved_in is None:
             return [self.date_question(lang, today=now.date())]
         return [self.render(record, lang, today=now.date())]
