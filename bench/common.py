@@ -65,9 +65,13 @@ def _cli_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
 
 
-def run_cli(examples: Path | None, questions: Sequence[dict], *, calibrate: Path | None = None) -> CliRun:
+def run_cli(
+    examples: Path | None, questions: Sequence[dict], *, calibrate: Path | None = None, tree: bool = True
+) -> CliRun:
     """Match `questions` with a matcher built from `examples` in a fresh `welcomebot match`
-    (None: the bot's own knowledge base, as the bot runs it)."""
+    (None: the bot's own knowledge base, as the bot runs it). `tree=False` skips the process
+    tree's memory (`tree_mb` stays 0): sampling it walks /proc and every child's page tables twenty
+    times a second, which takes a core's worth of time from a timed run on two cores."""
     command = [*_cli_command(), "match"]
     if examples is not None:
         command += ["--examples", str(examples)]
@@ -81,7 +85,7 @@ def run_cli(examples: Path | None, questions: Sequence[dict], *, calibrate: Path
     process = subprocess.Popen(
         command, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    peak = _PeakWatcher(process.pid)
+    peak = _PeakWatcher(process.pid, tree=tree)
     out, err = _communicate(process, stdin)
     peak.stop()
     _, status, _usage = os.wait4(process.pid, 0)
@@ -108,10 +112,11 @@ class _PeakWatcher:
 
     INTERVAL_S = 0.05
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, *, tree: bool = True) -> None:
         import threading
 
         self._pid = pid
+        self._tree = tree
         self._path = Path(f"/proc/{pid}/status")
         self.peak_mb = 0.0
         self.tree_mb = 0.0
@@ -126,7 +131,8 @@ class _PeakWatcher:
                     self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
         except OSError:
             pass
-        self.tree_mb = max(self.tree_mb, sum(_pss_kb(pid) for pid in _descendants(self._pid)) / 1024)
+        if self._tree:
+            self.tree_mb = max(self.tree_mb, sum(_pss_kb(pid) for pid in _descendants(self._pid)) / 1024)
 
     def _watch(self) -> None:
         while not self._done.wait(self.INTERVAL_S):
