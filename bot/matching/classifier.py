@@ -35,8 +35,13 @@ SVM_EPSILON = 0.1
 #: process's memory, and tiny weights do not change a decision.
 WEIGHT_EPSILON = 1e-3
 #: Examples per intent group, and the size of the sample of other groups' examples it sees.
-GROUP_EXAMPLES = 3000
-REST_SAMPLE = 6000
+#: Chosen on val with groups of alike intents (`_alike_groups`), against the earlier 3000 and 6000
+#: with groups of every n-th intent: CLINC150 top-1 93.4 -> 93.4, ArBanking77 92.6 -> 92.2, Jena
+#: dev 99.4 -> 99.4; training CLINC150 3.2 -> 1.8-2.2 s. A sample drawn all at random instead of
+#: half from the closest intents: ArBanking77 92.8, but Jena dev 98.7 (its out-of-scope phrases,
+#: close to every group, were seen less).
+GROUP_EXAMPLES = 2000
+REST_SAMPLE = 3000
 #: Processes training groups of intents in parallel (one per core, at most this many), and the
 #: smallest example set worth starting them for (smaller sets train in about a tenth of a second).
 TRAINING_PROCESSES = 2
@@ -61,13 +66,16 @@ def train_one_vs_rest(
     )
     # One-vs-rest problems are independent: each group of intents sees the other groups' examples
     # as one "rest" label. On large example sets the groups are many and the "rest" is a sample:
-    # liblinear's time grows with examples x intents, and an intent's hardest negatives are mostly
-    # its own group's anyway.
+    # liblinear's time grows with examples x intents. Groups are made of alike intents, so an
+    # intent's hardest negatives are its own group's, all of them.
     workers = max(1, min(TRAINING_PROCESSES, os.cpu_count() or 1))
     groups = -(-len(labels) // GROUP_EXAMPLES)
     groups = -(-groups // workers) * workers  # every worker gets as many groups: none waits for the last
     groups = max(1, min(groups, n_intents // 2))
-    members = [np.arange(g, n_intents, groups) for g in range(groups)]
+    if groups > 1:
+        members = _alike_groups(problem.similarity, groups)
+    else:
+        members = [np.arange(n_intents)]
     if len(labels) < PARALLEL_MIN_EXAMPLES or workers == 1 or _FORK not in get_all_start_methods():
         parts = [_train_group(problem, ids) for ids in members]
     else:
@@ -171,6 +179,22 @@ def _intent_similarity(matrix: sp.csr_matrix, labels: np.ndarray, n_intents: int
     norms[norms == 0] = 1.0
     centroids = sp.diags(1.0 / norms) @ centroids
     return (centroids @ centroids.T).toarray()
+
+
+def _alike_groups(similarity: np.ndarray, count: int) -> list[np.ndarray]:
+    """The intents in `count` groups of (nearly) equal size, alike intents together. Greedy: the
+    intent least like the others still left starts a group and takes those most like it, so the
+    odd ones out do not end up as the leftovers of other groups."""
+    size = -(-len(similarity) // count)
+    left = np.ones(len(similarity), dtype=bool)
+    groups = []
+    while left.any():
+        open_ = np.flatnonzero(left)
+        seed = open_[int(np.argmin(similarity[np.ix_(open_, open_)].sum(axis=1)))]
+        closest = open_[np.argsort(-similarity[seed, open_], kind="stable")[:size]]
+        left[closest] = False
+        groups.append(np.sort(closest))
+    return groups
 
 
 def _sample_rest(rest: np.ndarray, labels: np.ndarray, closeness: np.ndarray, *, seed: int) -> np.ndarray:
