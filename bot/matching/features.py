@@ -149,10 +149,14 @@ class FeatureSpace:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         idx, counts = np.unique(np.asarray(flat, dtype=np.int64), return_counts=True)
         values = (1.0 + np.log(counts.astype(np.float32))) * self._idf[idx]
-        is_word = idx >= self._n_char
-        char_norm = float(np.sqrt(np.dot(values[~is_word], values[~is_word]))) or 1.0
-        word_norm = float(np.sqrt(np.dot(values[is_word], values[is_word]))) or 1.0
-        values = values / np.where(is_word, word_norm, char_norm).astype(np.float32) * self._part_scale[idx]
+        # the same weighing as `_weigh`, for one row: the indices are sorted, character grams first
+        split = int(np.searchsorted(idx, self._n_char))
+        chars, words = values[:split], values[split:]
+        char_scale, word_scale = float(self._part_scale[0]), float(self._part_scale[-1])
+        if split:
+            chars *= np.float32(char_scale / (float(np.sqrt(np.dot(chars, chars))) or 1.0))
+        if split < len(values):
+            words *= np.float32(word_scale / (float(np.sqrt(np.dot(words, words))) or 1.0))
         values /= np.float32(np.sqrt(np.dot(values, values)) or 1.0)
         return idx, values
 

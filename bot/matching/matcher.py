@@ -88,6 +88,17 @@ def _fuzzy(text: str, examples: Sequence[str]) -> float:
     return max(token_sort_ratio(text, example) for example in examples) / 100.0
 
 
+def _best(rank: np.ndarray, top: int) -> np.ndarray:
+    """Per row of `rank` (questions x intents), the columns of the `top` highest, highest first."""
+    if len(rank) == 1:  # one question: a plain sort of a short row beats the partition's overhead
+        return np.argsort(-rank[0], kind="stable")[:top][None, :]
+    if top < rank.shape[1]:
+        best = np.argpartition(-rank, top - 1, axis=1)[:, :top]
+    else:
+        best = np.broadcast_to(np.arange(top), (len(rank), top))
+    return np.take_along_axis(best, np.argsort(-np.take_along_axis(rank, best, 1), 1, kind="stable"), 1)
+
+
 def _gather(matrix: sp.csr_matrix, rows: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
     """sum_k weights[k] * matrix[rows[k]], dense, without scipy's per-call overhead."""
     starts = matrix.indptr[rows]
@@ -299,13 +310,8 @@ class Matcher:
                 rank, scores, nearest_sim, nearest_row = self._score_one(batch[0], *self._features.vector(batch[0]))
             else:
                 rank, scores, nearest_sim, nearest_row = self._score(self._features.transform(batch), batch)
-            top = min(MAX_ALTERNATIVES + 1, len(self._intents))
-            if top < len(self._intents):
-                best = np.argpartition(-rank, top - 1, axis=1)[:, :top]
-            else:
-                best = np.broadcast_to(np.arange(top), (len(batch), top))
-            best = np.take_along_axis(best, np.argsort(-np.take_along_axis(rank, best, 1), 1, kind="stable"), 1)
-            ranked = np.clip(np.take_along_axis(scores, best, 1), 0.0, 1.0).tolist()
+            best = _best(rank, min(MAX_ALTERNATIVES + 1, len(self._intents)))
+            ranked = np.clip(scores[np.arange(len(batch))[:, None], best], 0.0, 1.0).tolist()
             for q, text in enumerate(batch):
                 if not text:
                     out.append((MatchResult(intent=None, score=0.0), 0.0))
