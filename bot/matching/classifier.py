@@ -36,8 +36,10 @@ SVM_EPSILON = 0.1
 WEIGHT_EPSILON = 1e-3
 #: Examples per intent group, and the size of the sample of other groups' examples it sees.
 #: Chosen on val with groups of alike intents (`_alike_groups`), against the earlier 3000 and 6000
-#: with groups of every n-th intent: CLINC150 top-1 93.4 -> 93.4, ArBanking77 92.6 -> 92.2, Jena
-#: dev 99.4 -> 99.4; training CLINC150 3.2 -> 1.8-2.2 s. A sample drawn all at random instead of
+#: with groups of every n-th intent: CLINC150 top-1 93.4 -> 93.0, ArBanking77 92.6 -> 92.7, Jena
+#: dev 99.4 -> 99.4; training CLINC150 3.2 -> 1.5-2.2 s. How the intents fall into groups moves
+#: val by about 0.4 either way (groups of 7 and 6 intents instead of 7 and a last one of 0-6 moved
+#: CLINC150 93.4 -> 93.0 and ArBanking77 92.2 -> 92.7). A sample drawn all at random instead of
 #: half from the closest intents: ArBanking77 92.8, but Jena dev 98.7 (its out-of-scope phrases,
 #: close to every group, were seen less).
 GROUP_EXAMPLES = 2000
@@ -185,10 +187,9 @@ def _alike_groups(similarity: np.ndarray, count: int) -> list[np.ndarray]:
     """The intents in `count` groups of (nearly) equal size, alike intents together. Greedy: the
     intent least like the others still left starts a group and takes those most like it, so the
     odd ones out do not end up as the leftovers of other groups."""
-    size = -(-len(similarity) // count)
     left = np.ones(len(similarity), dtype=bool)
     groups = []
-    while left.any():
+    for size in np.diff(np.linspace(0, len(similarity), count + 1).round().astype(int)).tolist():
         open_ = np.flatnonzero(left)
         seed = open_[int(np.argmin(similarity[np.ix_(open_, open_)].sum(axis=1)))]
         closest = open_[np.argsort(-similarity[seed, open_], kind="stable")[:size]]
