@@ -13,16 +13,24 @@ would be wrong for it. ``knowledge/places.yaml`` lists the city's own names (``h
 places (``elsewhere``) in every script; a question naming another place and not the city is out of
 scope, and the bot offers a person instead. The place names are data, so another city's base brings
 its own.
+
+A place name typed with one slip ("Drresden", "Lepizig") is still that place: otherwise the typo
+alone would get a Dresden question Jena's answer. Only names of six letters or more, only one edit
+that looks like a slip (`plausible_slip`), and never a word the example phrases use themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.kb.yamlsrc import Problem, load_yaml
 from bot.matching import Candidate, Example, MatchResult
+from bot.matching.spelling import plausible_slip
 from bot.textnorm import normalise
 
 __all__ = [
@@ -44,6 +52,9 @@ OUT_OF_SCOPE = "-out-of-scope-"
 _ARABIC_PREFIXES = ("ب", "و", "ل", "ف", "ك", "بال", "وال", "ال")
 #: Cyrillic names are declined ("в Берлине", "у Дрездені"): a word starting with the stem counts.
 _MIN_STEM = 4
+#: Names at least this long are recognised with one slip; shorter ones lie one edit from everyday
+#: words ("Halle", "Hallo").
+_MIN_SLIP_NAME = 6
 
 
 def _script(name: str) -> str:
@@ -69,6 +80,15 @@ class PlaceFilter:
 
     home: tuple[str, ...]
     elsewhere: tuple[str, ...]
+    _by_script: dict[tuple[bool, str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_script: dict[tuple[bool, str], list[str]] = {}
+        for is_home, names in ((True, self.home), (False, self.elsewhere)):
+            for name in names:
+                if len(name) >= _MIN_SLIP_NAME and name.isalpha():
+                    by_script.setdefault((is_home, _script(name)), []).append(name)
+        object.__setattr__(self, "_by_script", {key: tuple(names) for key, names in by_script.items()})
 
     @classmethod
     def from_names(cls, home: Iterable[str], elsewhere: Iterable[str]) -> PlaceFilter:
@@ -93,11 +113,36 @@ class PlaceFilter:
                 return True
         return False
 
-    def elsewhere_only(self, text: str) -> bool:
-        """True when ``text`` names another place and not the home city."""
+    def _slipped(self, words: Sequence[str], known: frozenset[str], *, home: bool) -> bool:
+        """Does a word the examples never use look like one slip on a long place name?"""
+        for word in words:
+            if word in known or not word.isalpha():
+                continue
+            script = _script(word)
+            names = self._by_script.get((home, script))
+            if not names:
+                continue
+            if script == "arabic":
+                forms = [word] + [word[len(p) :] for p in _ARABIC_PREFIXES if word.startswith(p)]
+            elif script == "cyrillic":  # declined: the stem is the start of the word, give or take a letter
+                forms = sorted({word[:n] for name in names for n in (len(name) - 1, len(name), len(name) + 1)})
+            else:
+                forms = [word]
+            for form in forms:
+                for name, _, _ in process.extract(form, names, scorer=OSA.distance, score_cutoff=1, limit=None):
+                    if form != name and plausible_slip(form, name):
+                        return True
+        return False
+
+    def elsewhere_only(self, text: str, *, known: frozenset[str] = frozenset()) -> bool:
+        """True when ``text`` names another place and not the home city. ``known``: words the
+        example phrases use, which are never taken for a misspelt place name."""
         folded = normalise(text)
         words = folded.split()
-        return self._mentions(words, folded, self.elsewhere) and not self._mentions(words, folded, self.home)
+        elsewhere = self._mentions(words, folded, self.elsewhere) or self._slipped(words, known, home=False)
+        if not elsewhere:
+            return False
+        return not (self._mentions(words, folded, self.home) or self._slipped(words, known, home=True))
 
 
 def load_places(root: Path) -> tuple[PlaceFilter | None, list[Problem]]:
@@ -158,6 +203,7 @@ class ScopedMatcher:
         self._matcher = matcher
         self._places = places
         self._nationwide = frozenset(nationwide)
+        self._vocabulary: frozenset[str] = getattr(matcher, "vocabulary", frozenset())
 
     @property
     def threshold(self) -> float:
@@ -175,7 +221,7 @@ class ScopedMatcher:
             result.intent is not None
             and result.intent not in self._nationwide
             and self._places is not None
-            and self._places.elsewhere_only(text)
+            and self._places.elsewhere_only(text, known=self._vocabulary)
         ):
             return replace(result, intent=None, alternatives=(Candidate(result.intent, result.score), *alternatives))
         return replace(result, alternatives=alternatives) if alternatives != result.alternatives else result

@@ -52,6 +52,25 @@ def test_declined_and_prefixed_names_are_recognised() -> None:
     assert not places.elsewhere_only("Berliner Straße in Jena")
 
 
+@pytest.mark.parametrize("text", ["where do I register my address in Berlni", "как зарегистрировать адрес в Брелине"])
+def test_a_misspelt_other_city_still_gets_no_answer_but_a_person(engine: Engine, text: str) -> None:
+    response = engine.handle_text(Person(id="p"), text)
+    assert not response.answered and response.match.intent is None
+    assert any(b.action == ACTION_HANDOFF_YES for r in response.replies for row in r.buttons for b in row)
+
+
+def test_one_slip_on_a_long_place_name_is_that_place_but_everyday_words_are_not() -> None:
+    places = PlaceFilter.from_names(["Jena"], ["Dresden", "Лейпциг", "Halle", "Hamburg"])
+    assert places.elsewhere_only("Ausländerbehörde Drresden Termin")  # a doubled letter
+    assert places.elsewhere_only("Ausländerbehörde Dersden")  # two letters swapped
+    assert places.elsewhere_only("квартира в Лейпцие")  # a neighbouring key, declined
+    assert not places.elsewhere_only("Drresden or Jena, where is it cheaper")  # the home city too
+    assert not places.elsewhere_only("Hallo, ich brauche Hilfe")  # short names: exact only
+    assert not places.elsewhere_only("Dresdan", known=frozenset({"dresdan"}))  # a word the examples use
+    assert not places.elsewhere_only("I would like a hamburger")  # two letters more is not a slip
+    assert not places.elsewhere_only("Ausländerbehörde Presden")  # first letter wrong: not a slip
+
+
 def test_known_unknowns_are_out_of_scope_even_when_they_share_words(tmp_path) -> None:  # noqa: ANN001
     from bot.app_factory import build_matcher
 

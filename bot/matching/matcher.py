@@ -208,6 +208,11 @@ class Matcher:
     def intents(self) -> tuple[str, ...]:
         return self._intents
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of the example phrases, normalised: words people use for the topics."""
+        return self._speller.vocabulary
+
     def _score(
         self, queries: sp.csr_matrix, folded: Sequence[str]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from bot.textnorm import normalise
 
-__all__ = ["Speller"]
+__all__ = ["Speller", "plausible_slip"]
 
 #: Words shorter than this are never corrected: too many real words lie one edit apart.
 MIN_LENGTH = 4
@@ -65,7 +65,7 @@ def _neighbours() -> tuple[dict[str, set[str]], set[str]]:
 _NEAR, _KEYS = _neighbours()
 
 
-def _plausible(typed: str, word: str) -> bool:
+def plausible_slip(typed: str, word: str) -> bool:
     """Could `typed` be a slip of `word`? First letter right; replaced letters neighbouring keys."""
     if typed[0] != word[0] and typed[:2] != word[1::-1]:
         return False
@@ -111,6 +111,11 @@ class Speller:
         state["_cache"] = {}
         return state
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of the example phrases (normalised)."""
+        return self._known
+
     def correct(self, text: str) -> str:
         """`text` (normalised) with each correctable unknown word replaced by its nearest known word."""
         words = text.split()
@@ -137,5 +142,5 @@ class Speller:
             if candidates:
                 matches = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None)
                 gap = abs(length - len(word))
-                found.extend((distance, gap, match) for match, distance, _ in matches if _plausible(word, match))
+                found.extend((distance, gap, match) for match, distance, _ in matches if plausible_slip(word, match))
         return min(found, key=lambda item: item[:2])[2] if found else word
