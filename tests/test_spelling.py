@@ -63,6 +63,14 @@ def test_known_short_and_numeric_words_are_left_alone():
     assert speller.correct("buss tickte 2025") == "buss ticket 2025"
 
 
+def test_a_three_letter_word_is_corrected_only_for_swapped_letters():
+    speller = Speller.fit(["where is the bus stop", "ich brauche hilfe"])
+    assert speller.correct("where is teh bsu stop") == "where is the bus stop"
+    assert speller.correct("ihc brauche hilfe") == "ich brauche hilfe"
+    # any other slip in a short word is left alone: too many short words lie one edit apart
+    assert speller.correct("where is tge bis stop") == "where is tge bis stop"
+
+
 def test_calibration_sees_misspelt_questions_as_they_will_be_answered():
     # as typed, these score about as low as the out-of-scope questions; corrected, well above them
     labelled = [

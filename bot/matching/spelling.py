@@ -4,7 +4,8 @@ People type on phones, fast: "regsiter", "Anmledung", "пирвіт". Character 
 in a long word but lose a short word to it, and every slip lowers the score until a right answer
 falls under the out-of-scope cut-off. A correction replaces an unknown word of four letters or more
 by a vocabulary word within one edit (two for words over seven letters; a swap of two neighbouring
-letters is one edit), the most used one when several are that near.
+letters is one edit), the most used one when several are that near. A three-letter word is only
+corrected when swapping two of its letters makes a vocabulary word ("teh", "ihc").
 
 Correcting a real word the examples happen not to use is the risk ("danger" -> "dancer"). Slips
 have a shape, and a correction must have it too:
@@ -31,8 +32,11 @@ from bot.textnorm import normalise
 
 __all__ = ["Speller", "plausible_slip"]
 
-#: Words shorter than this are never corrected: too many real words lie one edit apart.
+#: Words shorter than this are corrected only for two swapped letters ("teh", "ihc"): too many
+#: real short words lie one edit apart, but few are each other's letters swapped.
 MIN_LENGTH = 4
+#: The shortest word whose swapped letters are corrected.
+MIN_SWAP_LENGTH = 3
 #: Words up to this length may be one edit off; longer words two.
 ONE_EDIT_UP_TO = 7
 #: Corrections remembered between calls (cleared when full): people repeat their typos.
@@ -85,7 +89,7 @@ def _neighbours_on_a_keyboard(a: str, b: str) -> bool:
 
 
 def _correctable(word: str) -> bool:
-    return len(word) >= MIN_LENGTH and word.isalpha() and not any(ord(char) >= 0x3040 for char in word)
+    return len(word) >= MIN_SWAP_LENGTH and word.isalpha() and not any(ord(char) >= 0x3040 for char in word)
 
 
 class Speller:
@@ -96,7 +100,7 @@ class Speller:
         buckets: dict[tuple[str, int], list[str]] = {}
         # most used first: among equally near words the first found wins
         for word, _count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            if _correctable(word):
+            if _correctable(word) and len(word) >= MIN_LENGTH:
                 buckets.setdefault((word[0], len(word)), []).append(word)
         self._buckets = buckets
         self._cache: dict[str, str] = {}
@@ -135,6 +139,9 @@ class Speller:
         return " ".join(words) if changed else text
 
     def _nearest(self, word: str) -> str:
+        if len(word) < MIN_LENGTH:
+            swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+            return next((swapped for swapped in swaps if swapped in self._known), word)
         edits = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found: list[tuple[int, int, str]] = []  # (edits, length difference, word)
         for length in range(len(word) - edits, len(word) + edits + 1):
