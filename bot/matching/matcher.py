@@ -65,6 +65,10 @@ MAX_ALTERNATIVES = 3
 NEAREST_CANDIDATES = 3
 #: Questions scored together: bounds the dense (questions x intents) arrays of a batch.
 BATCH = 1024
+#: A text answered with at least this score as typed is not read again with its typos corrected:
+#: on CLINC150 val and the Jena questions with typos, no answer changed when the second reading
+#: was skipped above 0.55 to 0.8, and a second reading doubles a question's time.
+SURE_ENOUGH = 0.6
 #: A labelled text this close to one of the matcher's own examples is that example: its score says
 #: nothing about unseen questions, so calibration leaves it out.
 OWN_EXAMPLE_COSINE = 0.999
@@ -296,10 +300,15 @@ class Matcher:
         Jena questions with one slip per twelve characters): 85.5% -> 93.0% right with typos, 97.7%
         unchanged without; CLINC150 val out-of-scope recall 61 -> 60. Taking every corrected
         reading, higher or not, and correcting without the slip rules of `Speller`: 94.2%, but
-        recall 56."""
+        recall 56. A text already answered with a score of `SURE_ENOUGH` is not read again."""
         folded = [normalise(text) for text in texts]
         out = self._scored(folded)
-        corrected = {i: fixed for i, text in enumerate(folded) if (fixed := self._speller.correct(text)) != text}
+        sure = max(self.threshold, SURE_ENOUGH)
+        corrected = {
+            i: fixed
+            for i, text in enumerate(folded)
+            if out[i][0].score < sure and (fixed := self._speller.correct(text)) != text
+        }
         if corrected:
             for i, (result, nearest) in zip(corrected, self._scored(list(corrected.values())), strict=True):
                 if result.score > out[i][0].score:
