@@ -16,7 +16,8 @@ its own.
 
 A place name typed with one slip ("Drresden", "Lepizig") is still that place: otherwise the typo
 alone would get a Dresden question Jena's answer. Only names of six letters or more, only one edit
-that looks like a slip (`plausible_slip`), and never a word the example phrases use themselves.
+that looks like a slip (`plausible_slip`), not the name without its last letters ("Kasse" is not
+"Kassel"), and never a word the example phrases use themselves.
 """
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ class PlaceFilter:
                 forms = [word]
             for form in forms:
                 for name, _, _ in process.extract(form, names, scorer=OSA.distance, score_cutoff=1, limit=None):
-                    if form != name and plausible_slip(form, name):
+                    # a name cut short is often a word of its own: "Kasse" is not "Kassel"
+                    if not name.startswith(form) and plausible_slip(form, name):
                         return True
         return False
 

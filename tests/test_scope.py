@@ -60,15 +60,17 @@ def test_a_misspelt_other_city_still_gets_no_answer_but_a_person(engine: Engine,
 
 
 def test_one_slip_on_a_long_place_name_is_that_place_but_everyday_words_are_not() -> None:
-    places = PlaceFilter.from_names(["Jena"], ["Dresden", "Лейпциг", "Halle", "Hamburg"])
+    places = PlaceFilter.from_names(["Jena"], ["Dresden", "Лейпциг", "Halle", "Hamburg", "Kassel"])
     assert places.elsewhere_only("Ausländerbehörde Drresden Termin")  # a doubled letter
     assert places.elsewhere_only("Ausländerbehörde Dersden")  # two letters swapped
-    assert places.elsewhere_only("квартира в Лейпцие")  # a neighbouring key, declined
+    assert places.elsewhere_only("квартира в Лейкциге")  # a neighbouring key, declined
     assert not places.elsewhere_only("Drresden or Jena, where is it cheaper")  # the home city too
     assert not places.elsewhere_only("Hallo, ich brauche Hilfe")  # short names: exact only
     assert not places.elsewhere_only("Dresdan", known=frozenset({"dresdan"}))  # a word the examples use
     assert not places.elsewhere_only("I would like a hamburger")  # two letters more is not a slip
     assert not places.elsewhere_only("Ausländerbehörde Presden")  # first letter wrong: not a slip
+    assert not places.elsewhere_only("Wo ist die Kasse?")  # a name cut short is a word of its own
+    assert places.elsewhere_only("Ausländerbehörde Dresdn")  # a letter dropped inside the name
 
 
 def test_known_unknowns_are_out_of_scope_even_when_they_share_words(tmp_path) -> None:  # noqa: ANN001
