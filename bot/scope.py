@@ -205,7 +205,7 @@ class ScopedMatcher:
         self._matcher = matcher
         self._places = places
         self._nationwide = frozenset(nationwide)
-        self._vocabulary: frozenset[str] = getattr(matcher, "vocabulary", frozenset())
+        self._vocabulary: frozenset[str] = matcher.vocabulary  # words never taken for a misspelt place
 
     @property
     def threshold(self) -> float:

@@ -97,8 +97,9 @@ class FeatureSpace:
         self._vocabulary = vocabulary
         self._idf = idf.astype(np.float32)
         # per feature: the part's scale (character part or word part)
-        scale = np.full(len(idf), (1.0 - char_weight) ** 0.5, dtype=np.float32)
-        scale[:n_char] = char_weight**0.5
+        self._char_scale, self._word_scale = char_weight**0.5, (1.0 - char_weight) ** 0.5
+        scale = np.full(len(idf), self._word_scale, dtype=np.float32)
+        scale[:n_char] = self._char_scale
         self._part_scale = scale
         self._n_char = n_char
         self._cache: dict[str, tuple[list[str], list[int]]] = {}
@@ -152,11 +153,10 @@ class FeatureSpace:
         # the same weighing as `_weigh`, for one row: the indices are sorted, character grams first
         split = int(np.searchsorted(idx, self._n_char))
         chars, words = values[:split], values[split:]
-        char_scale, word_scale = float(self._part_scale[0]), float(self._part_scale[-1])
         if split:
-            chars *= np.float32(char_scale / (float(np.sqrt(np.dot(chars, chars))) or 1.0))
+            chars *= np.float32(self._char_scale / (float(np.sqrt(np.dot(chars, chars))) or 1.0))
         if split < len(values):
-            words *= np.float32(word_scale / (float(np.sqrt(np.dot(words, words))) or 1.0))
+            words *= np.float32(self._word_scale / (float(np.sqrt(np.dot(words, words))) or 1.0))
         values /= np.float32(np.sqrt(np.dot(values, values)) or 1.0)
         return idx, values
 
