@@ -11,10 +11,11 @@ from bot.engine import Engine
 from bot.kb import load_knowledge
 from bot.matching import Matcher
 from bot.settings import Settings
+from bot.storage import Storage
 from bot.telegram.app import serve
 from tests.fakebotapi import STAFF_CHAT_ID, FakeBotAPI
 
-__all__ = ["LANGS", "running_bot", "settings_for", "write_kb"]
+__all__ = ["LANGS", "all_handled", "running_bot", "settings_for", "write_kb"]
 
 LANGS = ["en", "de", "uk", "ar", "vi", "fa", "zh"]
 #: The tiny test base needs a stricter cut-off than the real one to call things out of scope.
@@ -156,3 +157,21 @@ async def running_bot(settings: Settings, fake: FakeBotAPI):
     finally:
         stop.set()
         await task
+
+
+async def all_handled(settings: Settings, *, timeout: float = 20.0) -> None:
+    """Wait until every update the bot has taken in is handled to its end.
+
+    A reply reaches the person before its handler has finished (the question is counted just
+    after the answer goes out), and other chats' updates run meanwhile: a staff command sent the
+    moment a person sees an answer may not count that question yet. Tests that check such counts
+    wait for this first."""
+    storage = await Storage.open(settings.db_path)
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while await storage.inbox.count_todo():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("timed out waiting for the bot to handle its updates")
+            await asyncio.sleep(0.02)
+    finally:
+        await storage.close()
