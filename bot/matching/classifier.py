@@ -67,12 +67,10 @@ def train_one_vs_rest(
     run: every group's random state is fixed, and no two groups ever share liblinear's generator."""
     if n_intents < 2:
         return None, None
-    centroids = _centroids(matrix, labels, n_intents)
     problem = _Problem(
         data=matrix,  # float32; each group's rows become double precision (liblinear's) when it trains
         labels=labels,
-        centroids=centroids,
-        similarity=(centroids @ centroids.T).toarray(),
+        centroids=_centroids(matrix, labels, n_intents),
     )
     # One-vs-rest problems are independent: each group of intents sees the other groups' examples
     # as one "rest" label. On large example sets the groups are many and the "rest" is a sample:
@@ -83,7 +81,7 @@ def train_one_vs_rest(
     groups = -(-groups // workers) * workers  # every worker gets as many groups: none waits for the last
     groups = max(1, min(groups, n_intents // 2))
     if groups > 1:
-        members = _alike_groups(problem.similarity, groups)
+        members = _alike_groups((problem.centroids @ problem.centroids.T).toarray(), groups)
     else:
         members = [np.arange(n_intents)]
     if len(labels) < PARALLEL_MIN_EXAMPLES or workers == 1 or _FORK not in get_all_start_methods():
@@ -100,12 +98,11 @@ def train_one_vs_rest(
 @dataclass(frozen=True)
 class _Problem:
     """What every group's training reads: examples, labels, the intents' unit-length mean example
-    vectors and how alike the intents are (their cosines)."""
+    vectors (which examples are close to a group)."""
 
     data: sp.csr_matrix
     labels: np.ndarray
     centroids: sp.csr_matrix
-    similarity: np.ndarray
 
 
 #: The problem forked children train on (they inherit it; nothing large is pickled to them).
