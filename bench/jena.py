@@ -14,15 +14,16 @@ from pathlib import Path
 
 from bench.common import REPO_ROOT, Row, _cli_command, load, pct, run_cli
 
-__all__ = ["run"]
+__all__ = ["evaluate", "question_sets", "run"]
 
 DEV = REPO_ROOT.parent / "shared" / "eval" / "jena-dev.jsonl"
 HELDOUT = REPO_ROOT / "bench" / "jena-heldout"
+DEV_SET, HELDOUT_SET = "dev set", "held-out set"
 #: A question every knowledge base in German answers; what it is matters little for memory.
 ASK = "wo melde ich mich an"
 
 
-def _evaluate(questions: list[dict]) -> tuple[float, dict[str, float], list[tuple[dict, dict]], float]:
+def evaluate(questions: list[dict]) -> tuple[float, dict[str, float], list[tuple[dict, dict]], float]:
     """Overall accuracy, accuracy per language, the misses, and the process's peak memory."""
     cli = run_cli(None, [{"text": q["text"]} for q in questions])
     total: Counter[str] = Counter()
@@ -36,11 +37,6 @@ def _evaluate(questions: list[dict]) -> tuple[float, dict[str, float], list[tupl
             misses.append((question, prediction))
     per_lang = {lang: right[lang] / total[lang] for lang in sorted(total)}
     return sum(right.values()) / len(questions), per_lang, misses, cli.peak_mb
-
-
-def _accuracy(questions: list[dict]) -> tuple[float, float]:
-    overall, per_lang, _misses, peak = _evaluate(questions)
-    return overall, peak
 
 
 def _ask_rss_mb() -> float:
@@ -57,31 +53,30 @@ def _ask_rss_mb() -> float:
 
 def run() -> list[Row]:
     rows = []
-    if DEV.is_file():
-        accuracy, peak = _accuracy(load(DEV))
-        rows.append(Row(dataset="jena dev (knowledge/)", metric="accuracy % (oos as class)", ours=pct(accuracy),
-                        published="target >= 97", peak_mb=f"{peak:.0f}"))
-    held = [q for path in sorted(HELDOUT.glob("*.jsonl")) for q in load(Path(path))]
-    if held:
-        accuracy, peak = _accuracy(held)
-        langs = len(list(HELDOUT.glob("*.jsonl")))
-        rows.append(Row(dataset=f"jena held-out ({langs} languages)", metric="accuracy % (oos as class)",
-                        ours=pct(accuracy), published="target >= 90", peak_mb=f"{peak:.0f}"))
+    langs = len(list(HELDOUT.glob("*.jsonl")))
+    labels = {DEV_SET: ("jena dev (knowledge/)", "target >= 97"),
+              HELDOUT_SET: (f"jena held-out ({langs} languages)", "target >= 90")}
+    for name, questions in question_sets():
+        accuracy, _per_lang, _misses, peak = evaluate(questions)
+        dataset, target = labels[name]
+        rows.append(Row(dataset=dataset, metric="accuracy % (oos as class)", ours=pct(accuracy),
+                        published=target, peak_mb=f"{peak:.0f}"))
     rows.append(Row(dataset="jena: welcomebot ask, cache warm", metric="max resident MB",
                     ours=f"{_ask_rss_mb():.0f}", published="target < 200"))
     return rows
 
 
-def _sets() -> list[tuple[str, list[dict]]]:
-    sets = [("dev set", load(DEV))] if DEV.is_file() else []
+def question_sets() -> list[tuple[str, list[dict]]]:
+    """(name, questions) of the dev set (when ../shared is there) and the held-out set."""
+    sets = [(DEV_SET, load(DEV))] if DEV.is_file() else []
     held = [q for path in sorted(HELDOUT.glob("*.jsonl")) for q in load(Path(path))]
-    return [*sets, ("held-out set", held)] if held else sets
+    return [*sets, (HELDOUT_SET, held)] if held else sets
 
 
 def main(argv: list[str]) -> int:
     """Per-language tables of the dev and held-out sets (the knowledge base's closing-note table)."""
-    for name, questions in _sets():
-        overall, per_lang, misses, _peak = _evaluate(questions)
+    for name, questions in question_sets():
+        overall, per_lang, misses, _peak = evaluate(questions)
         print(f"{name}: {len(questions)} questions, {100 * overall:.1f}% right (text alone)")
         print("| " + " | ".join(["lang", *per_lang]) + " |")
         print("|" + "---|" * (len(per_lang) + 1))

@@ -13,7 +13,7 @@ import random
 import sys
 
 from bench.common import Row, pct
-from bench.jena import _evaluate, _sets
+from bench.jena import evaluate, question_sets
 
 __all__ = ["misspell", "run"]
 
@@ -66,11 +66,11 @@ def misspell(text: str, rng: random.Random) -> str:
 
 def _questions() -> list[dict]:
     """The dev and held-out questions together."""
-    return [question for _, questions in _sets() for question in questions]
+    return [question for _, questions in question_sets() for question in questions]
 
 
 def _accuracy(questions: list[dict]) -> tuple[float, dict[str, float]]:
-    overall, per_lang, _misses, _peak = _evaluate(questions)
+    overall, per_lang, _misses, _peak = evaluate(questions)
     return overall, per_lang
 
 
